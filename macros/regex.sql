@@ -1,0 +1,28 @@
+{#- Regular expressions differ in name and flags across engines. -#}
+{% macro regex_matches(expression, pattern) %}
+    {{ return(adapter.dispatch('regex_matches', 'retail_recs')(expression, pattern)) }}
+{% endmacro %}
+
+{% macro duckdb__regex_matches(expression, pattern) %}
+    regexp_full_match({{ expression }}, '{{ pattern }}')
+{% endmacro %}
+
+{% macro spark__regex_matches(expression, pattern) %}
+    ({{ expression }} rlike '^{{ pattern }}$')
+{% endmacro %}
+
+{% macro default__regex_matches(expression, pattern) %}
+    regexp_like({{ expression }}, '^{{ pattern }}$')
+{% endmacro %}
+
+{% macro regex_replace_all(expression, pattern, replacement) %}
+    {{ return(adapter.dispatch('regex_replace_all', 'retail_recs')(expression, pattern, replacement)) }}
+{% endmacro %}
+
+{% macro duckdb__regex_replace_all(expression, pattern, replacement) %}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{% endmacro %}
+
+{% macro default__regex_replace_all(expression, pattern, replacement) %}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
+{% endmacro %}

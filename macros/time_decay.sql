@@ -1,0 +1,10 @@
+{#- Weight of an event age_days old when weights halve every half_life_days:
+    decay = 0.5 ^ (age_days / half_life_days), 1 at age 0. -#}
+{% macro time_decay(age_days, half_life_days) %}
+    power(0.5, ({{ age_days }}) / cast({{ half_life_days }} as {{ dbt.type_float() }}))
+{% endmacro %}
+
+{#- Fractional days from an earlier to a later timestamp. -#}
+{% macro days_between(earlier, later) %}
+    ({{ dbt.datediff(earlier, later, 'second') }} / 86400.0)
+{% endmacro %}
