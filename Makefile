@@ -1,0 +1,49 @@
+# The two commands of the README: `make demo` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Size of the demo data, e.g. make demo DEMO_ARGS="--customers 20000 --events 2000000"
+DEMO_ARGS ?=
+ONLINE_RETAIL ?= ../shared/data/online_retail.parquet
+
+export DBT_PROFILES_DIR := $(CURDIR)
+
+.PHONY: install demo test lint online-retail bench docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Install, generate the demo data, build the warehouse, print a summary.
+demo: install
+	$(BIN)/python -m retail_recs.demo_data --out data/demo $(DEMO_ARGS)
+	$(BIN)/dbt build --project-dir . --profiles-dir .
+	$(BIN)/python -m retail_recs.summary
+
+## Lint, then the whole pytest suite (which builds warehouses end to end).
+test: lint
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check python
+	$(BIN)/ruff format --check python
+
+## The warehouse on the UCI Online Retail file, in warehouse/online_retail.duckdb.
+online-retail: install
+	$(BIN)/python -m retail_recs.online_retail --input $(ONLINE_RETAIL) --out data/online_retail
+	$(BIN)/python -m retail_recs.build --data data/online_retail --db warehouse/online_retail.duckdb
+	$(BIN)/python -m retail_recs.summary --db warehouse/online_retail.duckdb
+
+## Build times and peak memory at 1M and 10M events (minutes).
+bench: install
+	$(BIN)/python -m retail_recs.bench
+
+docs: install
+	$(BIN)/dbt docs generate --project-dir . --profiles-dir .
+
+clean:
+	rm -rf target logs warehouse data

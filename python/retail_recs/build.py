@@ -1,0 +1,88 @@
+"""Run ``dbt build`` (or another dbt command) on a folder of contract files.
+
+Usage::
+
+    python -m retail_recs.build --data data/online_retail --db warehouse/online_retail.duckdb
+
+is ``dbt build`` with the source location vars pointed at the folder's events, items and
+customers Parquet files and RETAIL_RECS_DB at ``--db``. Extra arguments after ``--`` go to
+dbt unchanged (``-- --select staging``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from retail_recs.project import PROJECT_DIR, source_vars
+
+
+def dbt_args(
+    command: str,
+    data_dir: Path | None = None,
+    extra_vars: dict | None = None,
+    extra_args: Sequence[str] = (),
+) -> list[str]:
+    """The argument list for one dbt invocation on this project."""
+    variables = {**(source_vars(data_dir) if data_dir else {}), **(extra_vars or {})}
+    args = [command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    if variables:
+        args += ["--vars", json.dumps(variables)]
+    return args + list(extra_args)
+
+
+def run_dbt(
+    command: str,
+    data_dir: Path | None = None,
+    db_path: Path | None = None,
+    extra_vars: dict | None = None,
+    extra_args: Sequence[str] = (),
+):
+    """Invoke dbt in this process and return its ``dbtRunnerResult``.
+
+    ``db_path`` sets RETAIL_RECS_DB for the invocation (profiles.yml reads it).
+    """
+    from dbt.cli.main import dbtRunner
+
+    if db_path is not None:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        os.environ["RETAIL_RECS_DB"] = str(db_path)
+    try:
+        return dbtRunner().invoke(dbt_args(command, data_dir, extra_vars, extra_args))
+    finally:
+        _release_duckdb()
+
+
+def _release_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open after an in-process invocation.
+
+    dbt-duckdb caches one database handle per process; left open, it holds the file lock and
+    makes a later read-only connection from this process fail ("different configuration").
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    passthrough = argv[argv.index("--") + 1 :] if "--" in argv else []
+    own = argv[: argv.index("--")] if "--" in argv else argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, required=True, help="folder with the 3 parquet files")
+    parser.add_argument("--db", type=Path, help="DuckDB file to build (default: RETAIL_RECS_DB)")
+    parser.add_argument("--command", default="build", help="dbt command (default: build)")
+    args = parser.parse_args(own)
+    result = run_dbt(args.command, args.data, args.db, extra_args=passthrough)
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Print what a build produced: rows per key table and rejected rows by reason.
+
+Usage: ``python -m retail_recs.summary [--db warehouse/retail_recs.duckdb]``
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import duckdb
+
+from retail_recs.project import database_path
+
+KEY_TABLES = (
+    "stg_events",
+    "stg_items",
+    "stg_customers",
+    "fct_interactions",
+    "fct_basket_items",
+    "dim_items",
+    "dim_customers",
+)
+
+
+def summarize(db_path: Path) -> str:
+    """The summary text for the warehouse at ``db_path`` (opened read-only)."""
+    if not db_path.exists():
+        raise FileNotFoundError(f"no warehouse at {db_path}: run `make demo` first")
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        lines = [f"Warehouse {db_path}", "", "Rows per key table:"]
+        for table in KEY_TABLES:
+            (count,) = con.execute(f"select count(*) from {table}").fetchall()[0]
+            lines.append(f"  {table:<22}{count:>12,}")
+        lines += ["", "Reconciliation (raw = accepted + duplicates + rejected):"]
+        for source, raw, accepted, dupes, rejected, ok in con.execute(
+            "select source_name, raw_rows, accepted_rows, duplicate_rows, rejected_rows,"
+            " is_reconciled from data_quality_reconciliation order by source_name"
+        ).fetchall():
+            status = "ok" if ok else "MISMATCH"
+            lines.append(
+                f"  {source:<10} {raw:>11,} = {accepted:>11,} + {dupes:>9,} + {rejected:>9,}"
+                f"  {status}"
+            )
+        lines += ["", "Rejected rows by reason:"]
+        for source, reason, count in con.execute(
+            "select source_name, rejection_reason, rejected_rows from data_quality_rejections"
+            " where rejected_rows > 0 order by source_name, precedence"
+        ).fetchall():
+            lines.append(f"  {source:<10} {reason:<24}{count:>10,}")
+        return "\n".join(lines)
+    finally:
+        con.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, default=None, help="default: RETAIL_RECS_DB")
+    args = parser.parse_args(argv)
+    print(summarize(args.db or database_path()))
+
+
+if __name__ == "__main__":
+    main()

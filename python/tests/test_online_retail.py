@@ -1,0 +1,153 @@
+"""The Online Retail loader and the warehouse built on it, checked against figures computed
+independently from the published file (and those in ../shared/data/README.md)."""
+
+from __future__ import annotations
+
+import csv
+
+import duckdb
+import pytest
+
+from retail_recs import online_retail
+from retail_recs.project import PROJECT_DIR
+
+from .conftest import query
+
+pytestmark = pytest.mark.real_data
+
+# Figures published with the data set (../shared/data/README.md).
+PUBLISHED_ROWS = 541_909
+PUBLISHED_INVOICES = 25_900
+PUBLISHED_STOCK_CODES = 4_070
+PUBLISHED_CUSTOMERS = 4_372
+PUBLISHED_COUNTRIES = 38
+PUBLISHED_QUANTITY = 5_176_450
+PUBLISHED_REVENUE = 9_747_747.93
+PUBLISHED_CANCELLATION_ROWS = 9_288
+PUBLISHED_GUEST_ROWS = 135_080
+
+
+def non_product_codes() -> list[str]:
+    with open(PROJECT_DIR / "seeds/non_product_items.csv", newline="") as f:
+        return [row["item_code"].upper() for row in csv.DictReader(f)]
+
+
+def test_loader_reproduces_published_figures(online_retail_data):
+    con = duckdb.connect()
+    events = f"read_parquet('{online_retail_data / 'events.parquet'}')"
+    (rows, orders, items, users, quantity, revenue, returns, guests) = con.execute(
+        f"""
+        select count(*), count(distinct order_id), count(distinct item_id),
+               count(distinct user_id), sum(quantity), round(sum(quantity * unit_price), 2),
+               count(*) filter (where event_type = 'return'),
+               count(*) filter (where user_id is null)
+        from {events}
+        """
+    ).fetchall()[0]
+    assert rows == PUBLISHED_ROWS
+    assert orders == PUBLISHED_INVOICES
+    assert items == PUBLISHED_STOCK_CODES
+    assert users == PUBLISHED_CUSTOMERS
+    assert quantity == PUBLISHED_QUANTITY
+    assert revenue == pytest.approx(PUBLISHED_REVENUE, abs=0.005)
+    assert returns == PUBLISHED_CANCELLATION_ROWS
+    assert guests == PUBLISHED_GUEST_ROWS
+
+    (item_rows,) = con.execute(
+        f"select count(*) from read_parquet('{online_retail_data / 'items.parquet'}')"
+    ).fetchall()[0]
+    (customer_rows, countries) = con.execute(
+        "select count(*), count(distinct country) "
+        f"from read_parquet('{online_retail_data / 'customers.parquet'}')"
+    ).fetchall()[0]
+    assert item_rows == PUBLISHED_STOCK_CODES
+    assert customer_rows == PUBLISHED_CUSTOMERS
+    # Customers take their most frequent country, so a few of the 38 may not win anywhere.
+    assert 30 <= countries <= PUBLISHED_COUNTRIES
+
+
+def test_loader_names_the_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Online Retail file not found"):
+        online_retail.convert(tmp_path / "absent.parquet", tmp_path / "out")
+
+
+def test_rows_reconcile_with_counts_computed_from_the_raw_file(
+    online_retail_file, online_retail_warehouse
+):
+    codes = ", ".join(f"'{code}'" for code in non_product_codes())
+    con = duckdb.connect()
+    raw = f"read_parquet('{online_retail_file}')"
+    (duplicates,) = con.execute(
+        f"select count(*) - (select count(*) from (select distinct * from {raw})) from {raw}"
+    ).fetchall()[0]
+    (expected_accepted,) = con.execute(
+        f"""
+        select count(*) from (select distinct * from {raw})
+        where upper(StockCode) not in ({codes})
+          and UnitPrice >= 0
+          and ((InvoiceNo like 'C%' and Quantity <> 0) or (InvoiceNo not like 'C%' and Quantity > 0))
+        """
+    ).fetchall()[0]
+
+    reconciliation = {
+        row[0]: row[1:]
+        for row in query(
+            online_retail_warehouse,
+            "select source_name, raw_rows, accepted_rows, duplicate_rows, rejected_rows "
+            "from data_quality_reconciliation",
+        )
+    }
+    raw_rows, accepted, duplicate_rows, rejected = reconciliation["events"]
+    assert raw_rows == PUBLISHED_ROWS
+    assert duplicate_rows == duplicates == 5_268
+    assert accepted == expected_accepted
+    assert raw_rows == accepted + duplicate_rows + rejected
+    assert reconciliation["customers"] == (PUBLISHED_CUSTOMERS, PUBLISHED_CUSTOMERS, 0, 0)
+
+
+def test_non_products_have_their_own_reason_and_never_reach_the_marts(online_retail_warehouse):
+    codes = ", ".join(f"'{code}'" for code in non_product_codes())
+    reasons = dict(
+        query(
+            online_retail_warehouse,
+            "select rejection_reason, count(*) from stg_events_quarantine "
+            f"where upper(item_id) in ({codes}) group by 1",
+        )
+    )
+    assert reasons.get("non_product_item", 0) > 2_500
+    for table in ("dim_items", "fct_interactions", "fct_basket_items", "stg_events"):
+        leaked = query(
+            online_retail_warehouse,
+            f"select count(*) from {table} where upper(item_id) in ({codes})",
+        )
+        assert leaked == [(0,)], table
+
+
+def test_guest_checkouts_are_kept_as_baskets_but_not_as_interactions(
+    online_retail_file, online_retail_warehouse
+):
+    (guest_orders,) = query(
+        online_retail_warehouse,
+        "select count(distinct order_id) from stg_events where is_guest and event_type = 'purchase'",
+    )[0]
+    (guest_baskets,) = query(
+        online_retail_warehouse,
+        "select count(distinct basket_id) from fct_basket_items where user_id is null",
+    )[0]
+    assert guest_orders > 1_000
+    assert guest_baskets == guest_orders
+    assert query(
+        online_retail_warehouse, "select count(*) from fct_interactions where user_id is null"
+    ) == [(0,)]
+
+
+def test_interaction_money_matches_accepted_events(online_retail_warehouse):
+    (from_events,) = query(
+        online_retail_warehouse,
+        "select round(sum(case when event_type = 'purchase' then quantity * unit_price "
+        "else -quantity * unit_price end), 2) from stg_events where not is_guest",
+    )[0]
+    (from_matrix,) = query(
+        online_retail_warehouse, "select round(sum(net_revenue), 2) from fct_interactions"
+    )[0]
+    assert from_matrix == pytest.approx(from_events, abs=0.01)
