@@ -85,7 +85,8 @@ def test_rows_reconcile_with_counts_computed_from_the_raw_file(
         select count(*) from (select distinct * from {raw})
         where upper(StockCode) not in ({codes})
           and UnitPrice >= 0
-          and ((InvoiceNo like 'C%' and Quantity <> 0) or (InvoiceNo not like 'C%' and Quantity > 0))
+          and ((InvoiceNo like 'C%' and Quantity <> 0)
+               or (InvoiceNo not like 'C%' and Quantity > 0))
         """
     ).fetchall()[0]
 
@@ -128,7 +129,8 @@ def test_guest_checkouts_are_kept_as_baskets_but_not_as_interactions(
 ):
     (guest_orders,) = query(
         online_retail_warehouse,
-        "select count(distinct order_id) from stg_events where is_guest and event_type = 'purchase'",
+        "select count(distinct order_id) from stg_events "
+        "where is_guest and event_type = 'purchase'",
     )[0]
     (guest_baskets,) = query(
         online_retail_warehouse,
