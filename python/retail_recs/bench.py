@@ -1,0 +1,98 @@
+"""Benchmark: build time and peak memory per layer at 1M and 10M events.
+
+Usage::
+
+    python -m retail_recs.bench [--events 1000000,10000000] [--work-dir data/bench]
+
+For each size it generates demo data (about 50 events per customer), then runs each dbt
+layer in its own process and prints wall time and that process's peak resident memory
+(DuckDB works inside the dbt process, so this is the build's real footprint). The target
+on a 2-core machine: 10M events through staging and interactions in < 60 s, < 6 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from retail_recs.build import dbt_args
+
+EVENTS_PER_CUSTOMER = 50
+# dbt selectors per layer, in build order.
+LAYERS = (
+    ("seeds", ["seed"]),
+    ("staging", ["run", "--select", "staging"]),
+    ("interactions", ["run", "--select", "intermediate", "marts", "pii"]),
+    ("data tests", ["test", "--exclude", "test_type:unit"]),
+)
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float
+    peak_rss_gib: float
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> Step:
+    """Run ``command`` to completion; return its wall time and peak RSS (fails loudly)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.stdout.write(output.decode(errors="replace")[-4000:])
+        raise SystemExit(f"benchmark step failed: {' '.join(command)}")
+    # ru_maxrss is in KiB on Linux.
+    return Step(command[-1], seconds, usage.ru_maxrss / 2**20)
+
+
+def bench_size(events: int, work_dir: Path) -> list[Step]:
+    customers = max(1_000, events // EVENTS_PER_CUSTOMER)
+    items = min(20_000, max(2_000, events // 500))
+    data_dir = work_dir / f"events_{events}"
+    db_path = work_dir / f"events_{events}.duckdb"
+    for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    env = {**os.environ, "RETAIL_RECS_DB": str(db_path)}
+    steps = []
+    generate = [sys.executable, "-m", "retail_recs.demo_data", "--out", str(data_dir)]
+    generate += ["--events", str(events), "--customers", str(customers), "--items", str(items)]
+    step = run_measured(generate, env)
+    steps.append(Step("generate demo data", step.seconds, step.peak_rss_gib))
+    dbt = [str(Path(sys.executable).parent / "dbt")]
+    for name, args in LAYERS:
+        command = dbt + dbt_args(args[0], data_dir, extra_args=args[1:])
+        step = run_measured(command, env)
+        steps.append(Step(name, step.seconds, step.peak_rss_gib))
+    return steps
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", default="1000000,10000000", help="comma-separated sizes")
+    parser.add_argument("--work-dir", type=Path, default=Path("data/bench"))
+    args = parser.parse_args(argv)
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    print(f"{'events':>12}  {'step':<20}{'wall s':>9}{'peak GiB':>10}")
+    for events in (int(size) for size in args.events.split(",")):
+        steps = bench_size(events, args.work_dir)
+        for step in steps:
+            print(f"{events:>12,}  {step.name:<20}{step.seconds:>9.1f}{step.peak_rss_gib:>10.2f}")
+        core = [s for s in steps if s.name in ("staging", "interactions")]
+        total = sum(s.seconds for s in core)
+        peak = max(s.peak_rss_gib for s in core)
+        print(
+            f"{events:>12,}  {'staging+interactions':<20}{total:>9.1f}{peak:>10.2f}"
+            f"   ({events / total / 1e6:.2f}M events/s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
