@@ -19,15 +19,17 @@ items as (
     select item_id from {{ ref('stg_items') }}
 ),
 
-copies_numbered as (
-    select
-        *,
-        row_number() over (
-            partition by
-                event_id, user_id, item_id, event_type, event_at,
-                session_id, order_id, quantity, unit_price, channel
-        ) as copy_number
-    from events
+-- A user-level rule, judged on the events as received: many views and not one purchase.
+bot_users as (
+    select {{ clean_text('received.user_id') }} as user_id
+    from {{ ref('base_events') }} as received
+    inner join event_type_synonyms
+        on lower(trim(received.event_type)) = event_type_synonyms.raw_event_type
+    group by {{ clean_text('received.user_id') }}
+    having
+        sum(case when event_type_synonyms.event_type = 'view' then 1 else 0 end)
+            >= {{ var('retail_recs__bot_min_views') }}
+        and sum(case when event_type_synonyms.event_type = 'purchase' then 1 else 0 end) = 0
 ),
 
 parsed as (
@@ -36,27 +38,25 @@ parsed as (
         {{ clean_text('user_id') }} as user_id,
         {{ clean_text('item_id') }} as item_id,
         event_type_synonyms.event_type,
-        {{ parse_timestamp_utc(clean_text('copies_numbered.event_at')) }} as event_at,
+        {{ parse_timestamp_utc(clean_text('events.event_at')) }} as event_at,
         {{ clean_text('session_id') }} as session_id,
         {{ clean_text('order_id') }} as order_id,
         {{ dbt.safe_cast(clean_text('quantity'), api.Column.translate_type('integer')) }} as quantity,
         {{ dbt.safe_cast(clean_text('unit_price'), api.Column.translate_type('float')) }} as unit_price,
         lower({{ clean_text('channel') }}) as channel,
-        copies_numbered.event_type as raw_event_type,
-        copies_numbered.event_at as raw_event_at,
-        copies_numbered.quantity as raw_quantity,
-        copies_numbered.unit_price as raw_unit_price,
-        copies_numbered.copy_number
-    from copies_numbered
+        events.event_type as raw_event_type,
+        events.event_at as raw_event_at,
+        events.quantity as raw_quantity,
+        events.unit_price as raw_unit_price
+    from events
     left join event_type_synonyms
-        on lower(trim(copies_numbered.event_type)) = event_type_synonyms.raw_event_type
+        on lower(trim(events.event_type)) = event_type_synonyms.raw_event_type
 ),
 
 row_rules_checked as (
     select
         parsed.*,
         case
-            when parsed.copy_number > 1 then 'exact_duplicate'
             when parsed.event_id is null then 'missing_event_id'
             when parsed.user_id is null and parsed.order_id is null then 'missing_user_id'
             when parsed.item_id is null then 'missing_item_id'
@@ -72,50 +72,50 @@ row_rules_checked as (
             when parsed.unit_price < 0 then 'negative_price'
             when non_product_items.item_code is not null then 'non_product_item'
             when items.item_id is null then 'unknown_item'
+            when bot_users.user_id is not null then 'bot_user'
         end as row_rejection_reason
     from parsed
     left join non_product_items
         on upper(parsed.item_id) = non_product_items.item_code
     left join items
         on parsed.item_id = items.item_id
-),
-
-bot_users as (
-    select user_id
-    from row_rules_checked
-    where row_rejection_reason is null and user_id is not null
-    group by user_id
-    having
-        sum(case when event_type = 'view' then 1 else 0 end) >= {{ var('retail_recs__bot_min_views') }}
-        and sum(case when event_type = 'purchase' then 1 else 0 end) = 0
-),
-
-user_rules_checked as (
-    select
-        row_rules_checked.*,
-        coalesce(
-            row_rejection_reason,
-            case when bot_users.user_id is not null then 'bot_user' end
-        ) as user_rejection_reason
-    from row_rules_checked
     left join bot_users
-        on row_rules_checked.user_id = bot_users.user_id
+        on parsed.user_id = bot_users.user_id
 ),
 
--- Among otherwise valid rows, an event_id seen twice with different content keeps the
--- earliest version; the order is total so every rebuild keeps the same one.
-event_ids_numbered as (
+{#- One ordering of each event_id's rows serves both duplicate rules: valid rows first, then by
+    content. Identical rows are ties, so row_number > rank marks the extra copies, and among
+    valid rows dense_rank > 1 marks a different, later version of the same id. -#}
+{%- set versions -%}
+    partition by event_id
+    order by
+        case when row_rejection_reason is null then 0 else 1 end,
+        event_at, user_id, item_id, event_type, session_id, order_id, quantity, unit_price,
+        channel, raw_event_type, raw_event_at, raw_quantity, raw_unit_price
+{%- endset %}
+
+versions_ranked as (
     select
         *,
-        case when user_rejection_reason is null then row_number() over (
-            partition by event_id, user_rejection_reason is null
-            order by
-                event_at, user_id, item_id, event_type, session_id,
-                order_id, quantity, unit_price, channel
-        ) end as event_id_rank
-    from user_rules_checked
+        row_number() over ({{ versions }}) as version_row_number,
+        rank() over ({{ versions }}) as version_rank,
+        dense_rank() over ({{ versions }}) as version_dense_rank
+    from row_rules_checked
 ),
 
+classified as (
+    select
+        *,
+        case
+            when version_row_number > version_rank then 'exact_duplicate'
+            when row_rejection_reason is not null then row_rejection_reason
+            when version_dense_rank > 1 then 'repeated_event_id'
+        end as rejection_reason
+    from versions_ranked
+),
+
+-- Raw text is kept for rejected rows only: it is what the quarantine shows, and accepted
+-- rows carry the parsed values.
 final as (
     select
         event_id,
@@ -131,16 +131,13 @@ final as (
             else coalesce(abs(quantity), 1)
         end as quantity,
         unit_price,
-        raw_event_type,
-        raw_event_at,
-        raw_quantity,
-        raw_unit_price,
-        coalesce(
-            user_rejection_reason,
-            case when event_id_rank > 1 then 'repeated_event_id' end
-        ) as rejection_reason,
+        case when rejection_reason is not null then raw_event_type end as raw_event_type,
+        case when rejection_reason is not null then raw_event_at end as raw_event_at,
+        case when rejection_reason is not null then raw_quantity end as raw_quantity,
+        case when rejection_reason is not null then raw_unit_price end as raw_unit_price,
+        rejection_reason,
         event_at
-    from event_ids_numbered
+    from classified
 )
 
 select * from final

@@ -53,19 +53,22 @@ def run_measured(command: list[str], env: dict[str, str]) -> Step:
     return Step(command[-1], seconds, usage.ru_maxrss / 2**20)
 
 
-def bench_size(events: int, work_dir: Path) -> list[Step]:
+def generate(events: int, data_dir: Path) -> Step:
+    """Demo data with ``events`` events, about 50 per customer."""
     customers = max(1_000, events // EVENTS_PER_CUSTOMER)
     items = min(20_000, max(2_000, events // 500))
-    data_dir = work_dir / f"events_{events}"
-    db_path = work_dir / f"events_{events}.duckdb"
+    command = [sys.executable, "-m", "retail_recs.demo_data", "--out", str(data_dir)]
+    command += ["--events", str(events), "--customers", str(customers), "--items", str(items)]
+    step = run_measured(command, dict(os.environ))
+    return Step("generate demo data", step.seconds, step.peak_rss_gib)
+
+
+def build_layers(data_dir: Path, db_path: Path) -> list[Step]:
+    """Build ``data_dir`` into a fresh ``db_path``, one measured process per layer."""
     for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
     env = {**os.environ, "RETAIL_RECS_DB": str(db_path)}
     steps = []
-    generate = [sys.executable, "-m", "retail_recs.demo_data", "--out", str(data_dir)]
-    generate += ["--events", str(events), "--customers", str(customers), "--items", str(items)]
-    step = run_measured(generate, env)
-    steps.append(Step("generate demo data", step.seconds, step.peak_rss_gib))
     dbt = [str(Path(sys.executable).parent / "dbt")]
     for name, args in LAYERS:
         command = dbt + dbt_args(args[0], data_dir, extra_args=args[1:])
@@ -74,15 +77,35 @@ def bench_size(events: int, work_dir: Path) -> list[Step]:
     return steps
 
 
+def count_events(db_path: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute("select count(*) from base_events").fetchall()[0][0]
+    finally:
+        con.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", default="1000000,10000000", help="comma-separated sizes")
     parser.add_argument("--work-dir", type=Path, default=Path("data/bench"))
+    parser.add_argument(
+        "--data", type=Path, help="benchmark this folder of contract files instead of demo data"
+    )
     args = parser.parse_args(argv)
     args.work_dir.mkdir(parents=True, exist_ok=True)
     print(f"{'events':>12}  {'step':<20}{'wall s':>9}{'peak GiB':>10}")
-    for events in (int(size) for size in args.events.split(",")):
-        steps = bench_size(events, args.work_dir)
+    sizes = [0] if args.data else [int(size) for size in args.events.split(",")]
+    for events in sizes:
+        if args.data:
+            steps = build_layers(args.data, args.work_dir / "custom.duckdb")
+            events = count_events(args.work_dir / "custom.duckdb")
+        else:
+            data_dir = args.work_dir / f"events_{events}"
+            steps = [generate(events, data_dir)]
+            steps += build_layers(data_dir, args.work_dir / f"events_{events}.duckdb")
         for step in steps:
             print(f"{events:>12,}  {step.name:<20}{step.seconds:>9.1f}{step.peak_rss_gib:>10.2f}")
         core = [s for s in steps if s.name in ("staging", "interactions")]
