@@ -45,14 +45,11 @@ final as (
         session_id,
         order_id,
         event_type,
-        channel,
         quantity,
-        unit_price,
         line_amount,
         event_weight,
         age_days,
         {{ time_decay('age_days', var('retail_recs__affinity_half_life_days')) }} as decay,
-        is_guest,
         event_at
     from aged
 )

@@ -34,8 +34,6 @@ aggregated as (
         max(case when events.event_type = 'purchase' then events.event_at end)
             as last_purchase_at
     from events
-    inner join items
-        on events.item_id = items.item_id
     group by events.user_id, events.item_id
 ),
 
