@@ -21,6 +21,7 @@ install: $(STAMP)
 ## Install, generate the demo data, build the warehouse, print a summary.
 demo: install
 	$(BIN)/python -m retail_recs.demo_data --out data/demo $(DEMO_ARGS)
+	mkdir -p "$$(dirname "$${RETAIL_RECS_DB:-warehouse/retail_recs.duckdb}")"
 	$(BIN)/dbt build --project-dir . --profiles-dir .
 	$(BIN)/python -m retail_recs.summary
 
