@@ -1,0 +1,19 @@
+{#- A pass-through model must hold exactly as many rows as its source, however the source is
+    read (file or table): no row may be lost or multiplied on the way in. -#}
+{% test row_count_matches_source(model, source_name) %}
+
+with counts as (
+    select
+        (select count(*) from {{ model }}) as model_rows,
+        (select count(*) from {{ source_relation(source_name) }}) as source_rows
+),
+
+validation_errors as (
+    select *
+    from counts
+    where model_rows <> source_rows
+)
+
+select * from validation_errors
+
+{% endtest %}
