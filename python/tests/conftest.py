@@ -31,6 +31,14 @@ def query(db_path: Path, sql: str) -> list[tuple]:
         con.close()
 
 
+def build_warehouse(data_dir: Path, db_dir: Path) -> Path:
+    """`dbt build` of the contract files in ``data_dir``; fails the test unless all passes."""
+    db_path = db_dir / "warehouse.duckdb"
+    result = run_dbt("build", data_dir, db_path)
+    assert result.success, f"dbt build failed on {data_dir}: {result.exception}"
+    return db_path
+
+
 @pytest.fixture(scope="session")
 def online_retail_file() -> Path:
     """The UCI Online Retail file; a missing file skips locally and fails in CI."""
@@ -56,10 +64,7 @@ def online_retail_data(online_retail_file, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def online_retail_warehouse(online_retail_data, tmp_path_factory) -> Path:
     """A warehouse built with `dbt build` on Online Retail; every dbt test must pass."""
-    db_path = tmp_path_factory.mktemp("online_retail_db") / "warehouse.duckdb"
-    result = run_dbt("build", online_retail_data, db_path)
-    assert result.success, f"dbt build failed on Online Retail: {result.exception}"
-    return db_path
+    return build_warehouse(online_retail_data, tmp_path_factory.mktemp("online_retail_db"))
 
 
 # A demo set small enough to build in seconds, large enough for every kind of dirty row.
@@ -86,7 +91,4 @@ def ground_truth(small_demo_data) -> dict:
 @pytest.fixture(scope="session")
 def demo_warehouse(small_demo_data, tmp_path_factory) -> Path:
     """A warehouse built with `dbt build` on the small demo set; every dbt test must pass."""
-    db_path = tmp_path_factory.mktemp("demo_db") / "warehouse.duckdb"
-    result = run_dbt("build", small_demo_data, db_path)
-    assert result.success, f"dbt build failed on demo data: {result.exception}"
-    return db_path
+    return build_warehouse(small_demo_data, tmp_path_factory.mktemp("demo_db"))

@@ -3,12 +3,8 @@ with reasons as (
     select * from {{ ref('rejection_reasons') }}
 ),
 
-raw_counts as (
-    select 'events' as source_name, count(*) as raw_rows from {{ ref('base_events') }}
-    union all
-    select 'items', count(*) from {{ ref('base_items') }}
-    union all
-    select 'customers', count(*) from {{ ref('base_customers') }}
+source_rows as (
+    select * from {{ ref('int_source_row_counts') }}
 ),
 
 rejected as (
@@ -32,11 +28,11 @@ final as (
         reasons.precedence,
         reasons.description,
         coalesce(rejected.rejected_rows, 0) as rejected_rows,
-        coalesce(rejected.rejected_rows, 0) / cast(nullif(raw_counts.raw_rows, 0) as {{ dbt.type_float() }})
+        coalesce(rejected.rejected_rows, 0) / cast(nullif(source_rows.raw_rows, 0) as {{ dbt.type_float() }})
             as share_of_raw_rows
     from reasons
-    inner join raw_counts
-        on reasons.source_name = raw_counts.source_name
+    inner join source_rows
+        on reasons.source_name = source_rows.source_name
     left join rejected
         on reasons.source_name = rejected.source_name
         and reasons.rejection_reason = rejected.rejection_reason
