@@ -8,6 +8,19 @@ events as (
     select * from {{ ref('int_events_weighted') }}
 ),
 
+purchase_intervals as (
+    select * from {{ ref('int_purchase_intervals') }}
+),
+
+repurchase as (
+    select
+        item_id,
+        sum(case when order_count > 1 then 1 else 0 end) as repurchaser_count,
+        {{ median('mean_interval_days') }} as median_repurchase_interval_days
+    from purchase_intervals
+    group by item_id
+),
+
 popularity as (
     select
         item_id,
@@ -43,12 +56,16 @@ joined as (
         coalesce(popularity.quantity_sold, 0) as quantity_sold,
         coalesce(popularity.quantity_returned, 0) as quantity_returned,
         coalesce(popularity.net_revenue, 0) as net_revenue,
+        coalesce(repurchase.repurchaser_count, 0) as repurchaser_count,
+        repurchase.median_repurchase_interval_days,
         items.is_active,
         popularity.first_event_at,
         popularity.last_event_at
     from items
     left join popularity
         on items.item_id = popularity.item_id
+    left join repurchase
+        on items.item_id = repurchase.item_id
 ),
 
 final as (
@@ -68,10 +85,21 @@ final as (
         quantity_sold,
         quantity_returned,
         net_revenue,
+        repurchaser_count,
+        repurchaser_count / cast(nullif(purchaser_count, 0) as {{ dbt.type_float() }})
+            as repurchase_share,
+        median_repurchase_interval_days,
         row_number() over (
             order by purchaser_count desc, order_count desc, customer_count desc, item_id
         ) as popularity_rank,
         is_active,
+        -- Re-buying is normal for this item, so buying it before does not rule it out.
+        coalesce(
+            repurchaser_count >= {{ var('retail_recs__repeatable_min_customers') }}
+            and repurchaser_count
+                >= {{ var('retail_recs__repeatable_min_share') }} * purchaser_count,
+            false
+        ) as is_repeatable,
         first_event_at,
         last_event_at
     from joined
