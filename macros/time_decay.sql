@@ -1,7 +1,7 @@
 {#- Weight of an event age_days old when weights halve every half_life_days:
     decay = 0.5 ^ (age_days / half_life_days), 1 at age 0. -#}
 {% macro time_decay(age_days, half_life_days) %}
-    power(0.5, ({{ age_days }}) / cast({{ half_life_days }} as {{ dbt.type_float() }}))
+    power(0.5, ({{ age_days }}) / cast({{ half_life_days }} as {{ type_double() }}))
 {% endmacro %}
 
 {#- Fractional days from an earlier to a later timestamp. -#}

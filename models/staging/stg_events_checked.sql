@@ -42,7 +42,7 @@ parsed as (
         {{ clean_text('session_id') }} as session_id,
         {{ clean_text('order_id') }} as order_id,
         {{ dbt.safe_cast(clean_text('quantity'), api.Column.translate_type('integer')) }} as quantity,
-        {{ dbt.safe_cast(clean_text('unit_price'), api.Column.translate_type('float')) }} as unit_price,
+        {{ dbt.safe_cast(clean_text('unit_price'), type_double()) }} as unit_price,
         lower({{ clean_text('channel') }}) as channel,
         events.event_type as raw_event_type,
         events.event_at as raw_event_at,

@@ -25,7 +25,7 @@ parsed as (
         {{ clean_text('name') }} as name,
         {{ clean_text('category') }} as category,
         {{ clean_text('brand') }} as brand,
-        {{ dbt.safe_cast(clean_text('price'), api.Column.translate_type('float')) }} as price,
+        {{ dbt.safe_cast(clean_text('price'), type_double()) }} as price,
         {{ clean_text('description') }} as description,
         coalesce({{ parse_boolean('is_active') }}, true) as is_active,
         price as raw_price,

@@ -86,7 +86,7 @@ final as (
         quantity_returned,
         net_revenue,
         repurchaser_count,
-        repurchaser_count / cast(nullif(purchaser_count, 0) as {{ dbt.type_float() }})
+        repurchaser_count / cast(nullif(purchaser_count, 0) as {{ type_double() }})
             as repurchase_share,
         median_repurchase_interval_days,
         row_number() over (

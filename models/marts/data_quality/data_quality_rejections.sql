@@ -28,7 +28,7 @@ final as (
         reasons.precedence,
         reasons.description,
         coalesce(rejected.rejected_rows, 0) as rejected_rows,
-        coalesce(rejected.rejected_rows, 0) / cast(nullif(source_rows.raw_rows, 0) as {{ dbt.type_float() }})
+        coalesce(rejected.rejected_rows, 0) / cast(nullif(source_rows.raw_rows, 0) as {{ type_double() }})
             as share_of_raw_rows
     from reasons
     inner join source_rows

@@ -1,0 +1,37 @@
+-- The item sets co-occurrence counts over, in two contexts. 'basket': the items of an order
+-- (else a session). 'history': the items a customer interacted with positively, each with
+-- its time, so pairs can be limited to a window. Long transactions are capped (see
+-- dbt_project.yml) so the pair count stays near-linear in events; cooccurrence_capping
+-- reports what the cap removed.
+with basket_items as (
+    select
+        basket_id as transaction_id,
+        item_id,
+        basket_at as item_at,
+        row_number() over (partition by basket_id order by basket_at, item_id) as position
+    from {{ ref('fct_basket_items') }}
+),
+
+history_items as (
+    select
+        user_id as transaction_id,
+        item_id,
+        last_interaction_at as item_at,
+        row_number() over (
+            partition by user_id order by last_interaction_at desc, item_id
+        ) as position
+    from {{ ref('fct_interactions') }}
+    where affinity > 0
+),
+
+final as (
+    select 'basket' as context, transaction_id, item_id, item_at
+    from basket_items
+    where position <= {{ var('retail_recs__cooccurrence_max_basket_items') }}
+    union all
+    select 'history' as context, transaction_id, item_id, item_at
+    from history_items
+    where position <= {{ var('retail_recs__cooccurrence_max_history_items') }}
+)
+
+select * from final
