@@ -6,13 +6,16 @@ Usage::
 
 For each size it generates demo data (about 50 events per customer), then runs each dbt
 layer in its own process and prints wall time and that process's peak resident memory
-(DuckDB works inside the dbt process, so this is the build's real footprint). The target
-on a 2-core machine: 10M events through staging and interactions in < 60 s, < 6 GiB.
+(DuckDB works inside the dbt process, so this is the build's real footprint), the time of
+each similarity and recommender model, and the co-occurrence self-join's throughput.
+Targets on a 2-core machine at 10M events: staging + interactions < 60 s and < 6 GiB;
+similarity + SQL recommenders < 3 min and < 12 GiB; co-occurrence >= 10M pairs/s.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -24,12 +27,28 @@ from retail_recs.build import dbt_args
 
 EVENTS_PER_CUSTOMER = 50
 # dbt selectors per layer, in build order.
+RECOMMENDER_FOLDERS = (
+    "intermediate.similarity",
+    "intermediate.recommenders",
+    "marts.similarity",
+    "marts.recommendations",
+)
 LAYERS = (
     ("seeds", ["seed"]),
     ("staging", ["run", "--select", "staging"]),
-    ("interactions", ["run", "--select", "intermediate", "marts", "pii"]),
+    (
+        "interactions",
+        ["run", "--select", "+marts.core", "+marts.data_quality", "pii", "--exclude", "staging"],
+    ),
+    ("similarity+recs", ["run", "--select", *RECOMMENDER_FOLDERS]),
     ("data tests", ["test", "--exclude", "test_type:unit"]),
 )
+# Pairs the co-occurrence self-join examines: n(n-1)/2 per capped transaction.
+PAIRS_EXAMINED_SQL = """
+select sum(n * (n - 1) / 2) from (
+    select count(*) as n from int_cooccurrence_transactions group by context, transaction_id
+)
+"""
 
 
 @dataclass
@@ -74,7 +93,31 @@ def build_layers(data_dir: Path, db_path: Path) -> list[Step]:
         command = dbt + dbt_args(args[0], data_dir, extra_args=args[1:])
         step = run_measured(command, env)
         steps.append(Step(name, step.seconds, step.peak_rss_gib))
+        if name == "similarity+recs":
+            report_models(db_path)
     return steps
+
+
+def report_models(db_path: Path) -> None:
+    """Per-model times of the last dbt run and the co-occurrence throughput."""
+    import duckdb
+
+    from retail_recs.project import PROJECT_DIR
+
+    results = json.loads((PROJECT_DIR / "target/run_results.json").read_text())
+    times = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]}
+    for model, seconds in sorted(times.items(), key=lambda kv: -kv[1]):
+        print(f"{'':>14}{model:<34}{seconds:>7.1f} s")
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        (pairs,) = con.execute(PAIRS_EXAMINED_SQL).fetchall()[0]
+    finally:
+        con.close()
+    seconds = times["int_item_pair_counts"]
+    print(
+        f"{'':>14}co-occurrence: {pairs / 1e6:,.1f}M pairs examined in {seconds:.1f} s"
+        f" = {pairs / seconds / 1e6:,.1f}M pairs/s"
+    )
 
 
 def count_events(db_path: Path) -> int:
