@@ -126,6 +126,17 @@ def test_a_rebuild_gives_identical_tables(small_demo_data, demo_warehouse, tmp_p
             "expression_is_true",
         ),
         ("insert into dim_customers select * from dim_customers limit 1", "unique"),
+        (
+            # Recommend to someone an item they bought that is not repeatable.
+            "insert into recommendations_item_cf select f.user_id, f.item_id, 1.0, 99, 'item_cf' "
+            "from fct_interactions f join dim_items i using (item_id) "
+            "where f.has_purchased and not i.is_repeatable limit 1",
+            "follows_recommendation_rules",
+        ),
+        (
+            "update recommendations_buy_again set rank = rank + 1 where rank = 2",
+            "contiguous_ranks",
+        ),
     ],
 )
 def test_data_tests_fail_on_broken_data(
