@@ -1,0 +1,109 @@
+-- User-based collaborative filtering: what a customer's most similar customers engaged with.
+-- score = Σ correlation × the neighbour's affinity, over the neighbours (int_user_neighbours)
+-- with a positive affinity for the item, so an item liked by several close neighbours ranks
+-- first; the shared rules of rank_recommendations then pick what may be shown. The sums run
+-- on the dense indexes, which join and sort much faster than the text ids.
+with neighbours as (
+    select user_id, neighbour_user_id, correlation from {{ ref('int_user_neighbours') }}
+),
+
+interactions as (
+    select user_index, item_index, affinity, has_purchased from {{ ref('fct_interactions') }}
+),
+
+customers as (
+    select user_id, user_index from {{ ref('dim_customers') }}
+),
+
+items as (
+    select item_id, item_index, is_active from {{ ref('dim_items') }}
+),
+
+indexed_neighbours as (
+    select
+        users.user_index,
+        neighbour_customers.user_index as neighbour_index,
+        neighbours.correlation
+    from neighbours
+    inner join customers as users
+        on neighbours.user_id = users.user_id
+    inner join customers as neighbour_customers
+        on neighbours.neighbour_user_id = neighbour_customers.user_id
+),
+
+-- Inactive items can never be shown; leaving them out here keeps the shortlist below exact.
+neighbour_affinities as (
+    select
+        interactions.user_index,
+        interactions.item_index,
+        interactions.affinity
+    from interactions
+    inner join items
+        on interactions.item_index = items.item_index
+    where interactions.affinity > 0
+        and items.is_active
+),
+
+-- Rounded to 9 decimals so that equal scores stay equal whatever order the parallel sums
+-- take, and rebuilds break their ties the same way.
+scored_indexes as (
+    select
+        indexed_neighbours.user_index,
+        neighbour_affinities.item_index,
+        round(sum(indexed_neighbours.correlation * neighbour_affinities.affinity), 9) as score
+    from indexed_neighbours
+    inner join neighbour_affinities
+        on indexed_neighbours.neighbour_index = neighbour_affinities.user_index
+    group by indexed_neighbours.user_index, neighbour_affinities.item_index
+),
+
+purchased_counts as (
+    select
+        user_index,
+        count(*) as purchased_item_count
+    from interactions
+    where has_purchased
+    group by user_index
+),
+
+-- rank_recommendations can drop only the customer's purchased items from these candidates, so
+-- the best N + (items purchased) hold its whole result; item_index sorts like item_id, so
+-- ties break the same way. Cutting here keeps its sort on text ids to a few rows per customer.
+ranked_indexes as (
+    select
+        scored_indexes.user_index,
+        scored_indexes.item_index,
+        scored_indexes.score,
+        row_number() over (
+            partition by scored_indexes.user_index
+            order by scored_indexes.score desc, scored_indexes.item_index
+        ) as score_rank,
+        {{ var('retail_recs__recommendations_per_user') }}
+            + coalesce(purchased_counts.purchased_item_count, 0) as shortlist_size
+    from scored_indexes
+    left join purchased_counts
+        on scored_indexes.user_index = purchased_counts.user_index
+),
+
+shortlisted as (
+    select user_index, item_index, score from ranked_indexes
+    where score_rank <= shortlist_size
+),
+
+scored as (
+    select
+        customers.user_id,
+        items.item_id,
+        shortlisted.score
+    from shortlisted
+    inner join customers
+        on shortlisted.user_index = customers.user_index
+    inner join items
+        on shortlisted.item_index = items.item_index
+),
+
+final as (
+    {{ rank_recommendations('scored', 'user_cf') }}
+)
+
+select * from final
