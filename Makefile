@@ -30,8 +30,8 @@ test: lint
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check python
-	$(BIN)/ruff format --check python
+	$(BIN)/ruff check python models
+	$(BIN)/ruff format --check python models
 
 ## The warehouse on the UCI Online Retail file, in warehouse/online_retail.duckdb.
 online-retail: install

@@ -106,7 +106,17 @@ def test_summary_reports_tables_and_reasons(demo_warehouse):
 def test_a_rebuild_gives_identical_tables(small_demo_data, demo_warehouse, tmp_path):
     rebuilt = tmp_path / "rebuilt.duckdb"
     assert run_dbt("build", small_demo_data, rebuilt).success
-    for table in ("fct_interactions", "fct_basket_items", "dim_items", "dim_customers"):
+    for table in (
+        "fct_interactions",
+        "fct_basket_items",
+        "dim_items",
+        "dim_customers",
+        "item_similarity",
+        "svd_item_factors",
+        "recommendations_svd",
+        "item_similarity_svd",
+        "recommendations",
+    ):
         everything = f"select * from {table} order by all"
         first, second = query(demo_warehouse, everything), query(rebuilt, everything)
         assert len(first) == len(second), table

@@ -27,8 +27,10 @@ aggregated as (
             as quantity_purchased,
         sum(case when events.event_type = 'return' then events.quantity else 0 end)
             as quantity_returned,
-        sum(events.line_amount) as net_revenue,
-        sum(events.event_weight * events.decay) as affinity,
+        -- Parallel sums differ in the last bits from build to build; rounding keeps a rebuild
+        -- identical, and with it everything computed from these numbers (SVD factors, ranks).
+        round(sum(events.line_amount), 2) as net_revenue,
+        round(sum(events.event_weight * events.decay), 10) as affinity,
         min(events.event_at) as first_interaction_at,
         max(events.event_at) as last_interaction_at,
         max(case when events.event_type = 'purchase' then events.event_at end)

@@ -15,7 +15,8 @@ scored as (
     select
         affinities.user_id,
         similarity.similar_item_id as item_id,
-        sum(affinities.affinity * similarity.similarity) as score
+        -- Rounded so that parallel summation order cannot reorder near-ties between builds.
+        round(sum(affinities.affinity * similarity.similarity), 10) as score
     from affinities
     inner join similarity
         on affinities.item_id = similarity.item_id

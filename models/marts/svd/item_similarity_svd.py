@@ -1,0 +1,28 @@
+"""Each item's nearest neighbours by cosine similarity of its SVD factors.
+
+Complements the co-occurrence item_similarity: two items never bought together can still be
+close when the same kind of customer buys them.
+"""
+
+import numpy as np
+import pyarrow as pa
+
+from retail_recs import svd
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    rows = dbt.ref("svd_item_factors").order("item_index").select("item_id, factors").fetchnumpy()
+    item_ids = np.asarray(rows["item_id"], dtype=object)
+    item_factors = np.vstack(rows["factors"]).astype(np.float32)
+    item, neighbour, similarity, rank = svd.similar_items(
+        item_factors, int(dbt.config.get("neighbours"))
+    )
+    return pa.table(
+        {
+            "item_id": pa.array(item_ids[item], type=pa.string()),
+            "similar_item_id": pa.array(item_ids[neighbour], type=pa.string()),
+            "similarity": pa.array(similarity.astype(np.float64)),
+            "rank": pa.array(rank.astype(np.int64)),
+        }
+    )
