@@ -20,6 +20,16 @@ KEY_TABLES = (
     "fct_basket_items",
     "dim_items",
     "dim_customers",
+    "item_pairs",
+    "item_similarity",
+    "association_rules",
+    "recommendations_item_cf",
+    "recommendations_user_cf",
+    "recommendations_content",
+    "recommendations_popularity",
+    "recommendations_buy_again",
+    "recommendations_svd",
+    "recommendations",
 )
 
 
@@ -32,7 +42,7 @@ def summarize(db_path: Path) -> str:
         lines = [f"Warehouse {db_path}", "", "Rows per key table:"]
         for table in KEY_TABLES:
             (count,) = con.execute(f"select count(*) from {table}").fetchall()[0]
-            lines.append(f"  {table:<22}{count:>12,}")
+            lines.append(f"  {table:<28}{count:>12,}")
         lines += ["", "Reconciliation (raw = accepted + duplicates + rejected):"]
         for source, raw, accepted, dupes, rejected, ok in con.execute(
             "select source_name, raw_rows, accepted_rows, duplicate_rows, rejected_rows,"
