@@ -40,7 +40,8 @@ LAYERS = (
         "interactions",
         ["run", "--select", "+marts.core", "+marts.data_quality", "pii", "--exclude", "staging"],
     ),
-    ("similarity+recs", ["run", "--select", *RECOMMENDER_FOLDERS]),
+    ("similarity+recs", ["run", "--select", *RECOMMENDER_FOLDERS, "--exclude", "recommendations"]),
+    ("svd+final list", ["run", "--select", "intermediate.svd", "marts.svd", "recommendations"]),
     ("data tests", ["test", "--exclude", "test_type:unit"]),
 )
 # Pairs the co-occurrence self-join examines: n(n-1)/2 per capped transaction.
@@ -93,13 +94,13 @@ def build_layers(data_dir: Path, db_path: Path) -> list[Step]:
         command = dbt + dbt_args(args[0], data_dir, extra_args=args[1:])
         step = run_measured(command, env)
         steps.append(Step(name, step.seconds, step.peak_rss_gib))
-        if name == "similarity+recs":
-            report_models(db_path)
+        if name in ("similarity+recs", "svd+final list"):
+            report_models(db_path, with_pairs=name == "similarity+recs")
     return steps
 
 
-def report_models(db_path: Path) -> None:
-    """Per-model times of the last dbt run and the co-occurrence throughput."""
+def report_models(db_path: Path, with_pairs: bool) -> None:
+    """Per-model times of the last dbt run and, with_pairs, the co-occurrence throughput."""
     import duckdb
 
     from retail_recs.project import PROJECT_DIR
@@ -108,6 +109,8 @@ def report_models(db_path: Path) -> None:
     times = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]}
     for model, seconds in sorted(times.items(), key=lambda kv: -kv[1]):
         print(f"{'':>14}{model:<34}{seconds:>7.1f} s")
+    if not with_pairs:
+        return
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         (pairs,) = con.execute(PAIRS_EXAMINED_SQL).fetchall()[0]

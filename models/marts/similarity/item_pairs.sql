@@ -11,10 +11,14 @@ transactions as (
     select * from {{ ref('int_cooccurrence_transactions') }}
 ),
 
+items as (
+    select item_id, item_index from {{ ref('dim_items') }}
+),
+
 item_counts as (
-    select context, item_id, count(*) as item_count
+    select context, item_index, count(*) as item_count
     from transactions
-    group by context, item_id
+    group by context, item_index
 ),
 
 context_counts as (
@@ -26,8 +30,8 @@ context_counts as (
 final as (
     select
         pair_counts.context,
-        pair_counts.item_a,
-        pair_counts.item_b,
+        items_a.item_id as item_a,
+        items_b.item_id as item_b,
         pair_counts.co_count,
         a.item_count as item_a_count,
         b.item_count as item_b_count,
@@ -46,10 +50,14 @@ final as (
     from pair_counts
     inner join item_counts as a
         on pair_counts.context = a.context
-        and pair_counts.item_a = a.item_id
+        and pair_counts.item_a_index = a.item_index
     inner join item_counts as b
         on pair_counts.context = b.context
-        and pair_counts.item_b = b.item_id
+        and pair_counts.item_b_index = b.item_index
+    inner join items as items_a
+        on pair_counts.item_a_index = items_a.item_index
+    inner join items as items_b
+        on pair_counts.item_b_index = items_b.item_index
     inner join context_counts
         on pair_counts.context = context_counts.context
 )
