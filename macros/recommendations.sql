@@ -34,3 +34,41 @@
     ) as ranked
     where rank <= {{ var('retail_recs__recommendations_per_user') }}
 {% endmacro %}
+
+{#- Cut scored candidates, keyed by dense indexes (user_index, item_index, score), to what
+    rank_recommendations can use, and map them to ids. That macro drops nothing but inactive
+    items, the customer's purchased items and scores <= 0, so the best N + (items the
+    customer purchased) by score hold its whole result; item_index sorts like item_id, so ties
+    break the same way. Cutting on integers first keeps the sort on text ids to a few rows per
+    customer. Callers must leave inactive items out of the candidates for this to be exact. -#}
+{% macro shortlist_by_index(scored_indexes) %}
+    select
+        customers.user_id,
+        items.item_id,
+        shortlisted.score
+    from (
+        select
+            candidates.user_index,
+            candidates.item_index,
+            candidates.score,
+            row_number() over (
+                partition by candidates.user_index
+                order by candidates.score desc, candidates.item_index
+            ) as score_rank,
+            {{ var('retail_recs__recommendations_per_user') }}
+                + coalesce(purchased.purchased_item_count, 0) as shortlist_size
+        from {{ scored_indexes }} as candidates
+        left join (
+            select user_index, count(*) as purchased_item_count
+            from {{ ref('fct_interactions') }}
+            where has_purchased
+            group by user_index
+        ) as purchased
+            on candidates.user_index = purchased.user_index
+    ) as shortlisted
+    inner join {{ ref('dim_customers') }} as customers
+        on shortlisted.user_index = customers.user_index
+    inner join {{ ref('dim_items') }} as items
+        on shortlisted.item_index = items.item_index
+    where shortlisted.score_rank <= shortlisted.shortlist_size
+{% endmacro %}

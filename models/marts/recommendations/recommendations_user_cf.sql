@@ -8,7 +8,7 @@ with neighbours as (
 ),
 
 interactions as (
-    select user_index, item_index, affinity, has_purchased from {{ ref('fct_interactions') }}
+    select user_index, item_index, affinity from {{ ref('fct_interactions') }}
 ),
 
 customers as (
@@ -57,49 +57,8 @@ scored_indexes as (
     group by indexed_neighbours.user_index, neighbour_affinities.item_index
 ),
 
-purchased_counts as (
-    select
-        user_index,
-        count(*) as purchased_item_count
-    from interactions
-    where has_purchased
-    group by user_index
-),
-
--- rank_recommendations can drop only the customer's purchased items from these candidates, so
--- the best N + (items purchased) hold its whole result; item_index sorts like item_id, so
--- ties break the same way. Cutting here keeps its sort on text ids to a few rows per customer.
-ranked_indexes as (
-    select
-        scored_indexes.user_index,
-        scored_indexes.item_index,
-        scored_indexes.score,
-        row_number() over (
-            partition by scored_indexes.user_index
-            order by scored_indexes.score desc, scored_indexes.item_index
-        ) as score_rank,
-        {{ var('retail_recs__recommendations_per_user') }}
-            + coalesce(purchased_counts.purchased_item_count, 0) as shortlist_size
-    from scored_indexes
-    left join purchased_counts
-        on scored_indexes.user_index = purchased_counts.user_index
-),
-
-shortlisted as (
-    select user_index, item_index, score from ranked_indexes
-    where score_rank <= shortlist_size
-),
-
 scored as (
-    select
-        customers.user_id,
-        items.item_id,
-        shortlisted.score
-    from shortlisted
-    inner join customers
-        on shortlisted.user_index = customers.user_index
-    inner join items
-        on shortlisted.item_index = items.item_index
+    {{ shortlist_by_index('scored_indexes') }}
 ),
 
 final as (
