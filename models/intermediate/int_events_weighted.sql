@@ -45,6 +45,7 @@ final as (
         session_id,
         order_id,
         event_type,
+        channel,
         quantity,
         line_amount,
         event_weight,

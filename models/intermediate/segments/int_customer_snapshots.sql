@@ -1,0 +1,124 @@
+-- What was known about each customer at three cutoffs: the as-of time ('scoring'), one
+-- propensity horizon before it ('validation') and two horizons before it ('training'), with
+-- whether they ordered in the horizon after the cutoff. customer_features is the scoring
+-- snapshot; the propensity model learns from training and is checked on validation, so
+-- every feature has one definition, here.
+{%- set horizon = var('retail_recs__propensity_horizon_days') | int %}
+with daily as (
+    select * from {{ ref('int_customer_daily_activity') }}
+),
+
+profiles as (
+    select user_id, signup_at from {{ ref('stg_customers') }}
+),
+
+as_of as (
+    select {{ as_of_timestamp() }} as as_of_at
+),
+
+snapshots as (
+    select 'scoring' as snapshot, 0 as cutoff_days_before_as_of
+    union all
+    select 'validation', {{ horizon }}
+    union all
+    select 'training', {{ 2 * horizon }}
+),
+
+-- Days up to the cutoff describe the customer; the horizon after it gives the label.
+windowed as (
+    select
+        snapshots.snapshot,
+        snapshots.cutoff_days_before_as_of,
+        daily.*,
+        daily.days_before_as_of >= snapshots.cutoff_days_before_as_of as is_history,
+        daily.days_before_as_of < snapshots.cutoff_days_before_as_of + {{ horizon }}
+            as is_recent
+    from daily
+    inner join snapshots
+        on daily.days_before_as_of >= snapshots.cutoff_days_before_as_of - {{ horizon }}
+),
+
+aggregated as (
+    select
+        snapshot,
+        cutoff_days_before_as_of,
+        user_id,
+        {%- for column in ['order_count', 'purchase_lines', 'units_purchased', 'purchase_amount',
+                           'return_lines', 'return_amount', 'view_count', 'add_to_cart_count',
+                           'session_count'] %}
+        {%- set type = type_double() if column.endswith('amount') else dbt.type_bigint() %}
+        cast(sum(case when is_history then {{ column }} else 0 end) as {{ type }})
+            as {{ column }},
+        {%- endfor %}
+        {%- for column in ['order_count', 'view_count', 'add_to_cart_count', 'session_count'] %}
+        cast(sum(case when is_history and is_recent then {{ column }} else 0 end)
+            as {{ dbt.type_bigint() }}) as recent_{{ column }},
+        {%- endfor %}
+        min(case when is_history then first_event_at end) as first_event_at,
+        max(case when is_history then last_event_at end) as last_event_at,
+        min(case when is_history then first_order_at end) as first_order_at,
+        max(case when is_history then last_order_at end) as last_order_at,
+        sum(case when not is_history then order_count else 0 end) as horizon_order_count
+    from windowed
+    group by snapshot, cutoff_days_before_as_of, user_id
+    having max(case when is_history then 1 else 0 end) = 1
+),
+
+dated as (
+    select
+        aggregated.*,
+        {{ dbt.dateadd('day', '-aggregated.cutoff_days_before_as_of', 'as_of.as_of_at') }}
+            as cutoff_at,
+        profiles.signup_at
+    from aggregated
+    cross join as_of
+    left join profiles
+        on aggregated.user_id = profiles.user_id
+),
+
+final as (
+    select
+        snapshot,
+        user_id,
+        cutoff_at,
+        first_event_at,
+        last_event_at,
+        first_order_at,
+        last_order_at,
+        -- Tenure counts from the account's opening when it predates the first event.
+        cast(floor({{ days_between(
+            'case when signup_at < first_event_at then signup_at else first_event_at end',
+            'cutoff_at') }}) as {{ dbt.type_int() }}) as tenure_days,
+        cast(floor({{ days_between('last_order_at', 'cutoff_at') }}) as {{ dbt.type_int() }})
+            as recency_days,
+        cast(floor({{ days_between('last_event_at', 'cutoff_at') }}) as {{ dbt.type_int() }})
+            as days_since_last_event,
+        order_count,
+        purchase_lines,
+        units_purchased,
+        purchase_amount,
+        return_lines,
+        return_amount,
+        purchase_amount - return_amount as monetary_value,
+        case when order_count > 0 then purchase_amount / order_count end as average_order_value,
+        case when purchase_lines > 0 then 1.0 * return_lines / purchase_lines end as return_rate,
+        case
+            when order_count > 1
+                then {{ days_between('first_order_at', 'last_order_at') }} / (order_count - 1)
+        end as mean_days_between_orders,
+        view_count,
+        add_to_cart_count,
+        session_count,
+        case when order_count > 0 then 1.0 * view_count / order_count end as views_per_order,
+        recent_order_count,
+        recent_view_count,
+        recent_add_to_cart_count,
+        recent_session_count,
+        -- Known only when the whole horizon after the cutoff lies before the as-of time.
+        case
+            when cutoff_days_before_as_of >= {{ horizon }} then horizon_order_count > 0
+        end as ordered_in_horizon
+    from dated
+)
+
+select * from final
