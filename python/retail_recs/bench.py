@@ -9,7 +9,10 @@ layer in its own process and prints wall time and that process's peak resident m
 (DuckDB works inside the dbt process, so this is the build's real footprint), the time of
 each similarity and recommender model, and the co-occurrence self-join's throughput.
 Targets on a 2-core machine at 10M events: staging + interactions < 60 s and < 6 GiB;
-similarity + SQL recommenders < 3 min and < 12 GiB; co-occurrence >= 10M pairs/s.
+similarity + SQL recommenders < 3 min and < 12 GiB; co-occurrence >= 10M pairs/s. At 20M
+events (400k customers) the segment layer (features, RFM, k-means, propensity) < 60 s::
+
+    python -m retail_recs.bench --events 20000000 --layers seeds,staging,interactions,segments
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ LAYERS = (
         "interactions",
         ["run", "--select", "+marts.core", "+marts.data_quality", "pii", "--exclude", "staging"],
     ),
+    ("segments", ["run", "--select", "intermediate.segments", "marts.segments"]),
     ("similarity+recs", ["run", "--select", *RECOMMENDER_FOLDERS, "--exclude", "recommendations"]),
     ("svd+final list", ["run", "--select", "intermediate.svd", "marts.svd", "recommendations"]),
     ("data tests", ["test", "--exclude", "test_type:unit"]),
@@ -83,18 +87,21 @@ def generate(events: int, data_dir: Path) -> Step:
     return Step("generate demo data", step.seconds, step.peak_rss_gib)
 
 
-def build_layers(data_dir: Path, db_path: Path) -> list[Step]:
-    """Build ``data_dir`` into a fresh ``db_path``, one measured process per layer."""
+def build_layers(data_dir: Path, db_path: Path, layers: list[str]) -> list[Step]:
+    """Build ``data_dir`` into a fresh ``db_path``, one measured process per layer in
+    ``layers`` (names of LAYERS; a layer needs the ones before it that it reads)."""
     for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
     env = {**os.environ, "RETAIL_RECS_DB": str(db_path)}
     steps = []
     dbt = [str(Path(sys.executable).parent / "dbt")]
     for name, args in LAYERS:
+        if name not in layers:
+            continue
         command = dbt + dbt_args(args[0], data_dir, extra_args=args[1:])
         step = run_measured(command, env)
         steps.append(Step(name, step.seconds, step.peak_rss_gib))
-        if name in ("similarity+recs", "svd+final list"):
+        if name in ("segments", "similarity+recs", "svd+final list"):
             report_models(db_path)
         if name == "similarity+recs":
             # Alone, so that no concurrent model shares the two cores with the self-join.
@@ -151,21 +158,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--data", type=Path, help="benchmark this folder of contract files instead of demo data"
     )
+    parser.add_argument(
+        "--layers",
+        default=",".join(name for name, _ in LAYERS),
+        help="comma-separated layers to build, in order (e.g. seeds,staging,interactions,segments)",
+    )
     args = parser.parse_args(argv)
+    layers = args.layers.split(",")
+    unknown = set(layers) - {name for name, _ in LAYERS}
+    if unknown:
+        parser.error(f"unknown layers {sorted(unknown)}; known: {[n for n, _ in LAYERS]}")
     args.work_dir.mkdir(parents=True, exist_ok=True)
     print(f"{'events':>12}  {'step':<20}{'wall s':>9}{'peak GiB':>10}")
     sizes = [0] if args.data else [int(size) for size in args.events.split(",")]
     for events in sizes:
         if args.data:
-            steps = build_layers(args.data, args.work_dir / "custom.duckdb")
+            steps = build_layers(args.data, args.work_dir / "custom.duckdb", layers)
             events = count_events(args.work_dir / "custom.duckdb")
         else:
             data_dir = args.work_dir / f"events_{events}"
             steps = [generate(events, data_dir)]
-            steps += build_layers(data_dir, args.work_dir / f"events_{events}.duckdb")
+            steps += build_layers(data_dir, args.work_dir / f"events_{events}.duckdb", layers)
         for step in steps:
             print(f"{events:>12,}  {step.name:<20}{step.seconds:>9.1f}{step.peak_rss_gib:>10.2f}")
         core = [s for s in steps if s.name in ("staging", "interactions")]
+        if not core:
+            continue
         total = sum(s.seconds for s in core)
         peak = max(s.peak_rss_gib for s in core)
         print(

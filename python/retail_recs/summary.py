@@ -1,4 +1,5 @@
-"""Print what a build produced: rows per key table and rejected rows by reason.
+"""Print what a build produced: rows per key table, rejected rows by reason, the customer
+clusters and how well the propensity model ranks.
 
 Usage: ``python -m retail_recs.summary [--db warehouse/retail_recs.duckdb]``
 """
@@ -30,6 +31,10 @@ KEY_TABLES = (
     "recommendations_buy_again",
     "recommendations_svd",
     "recommendations",
+    "customer_features",
+    "customer_rfm",
+    "customer_clusters",
+    "customer_propensity",
 )
 
 
@@ -59,6 +64,19 @@ def summarize(db_path: Path) -> str:
             " where rejected_rows > 0 order by source_name, precedence"
         ).fetchall():
             lines.append(f"  {source:<10} {reason:<24}{count:>10,}")
+        lines += ["", "Customer clusters (k-means, cluster_profiles):"]
+        for cluster_id, label, customers, share in con.execute(
+            "select cluster_id, label, customer_count, customer_share from cluster_profiles"
+            " order by cluster_id"
+        ).fetchall():
+            lines.append(f"  {cluster_id:>2}  {customers:>9,} ({share:6.1%})  {label}")
+        lines += ["", "Purchase propensity (propensity_model_metrics):"]
+        for split, customers, buyer_rate, auc in con.execute(
+            "select split, customers, buyer_rate, auc from propensity_model_metrics order by split"
+        ).fetchall():
+            lines.append(
+                f"  {split:<10} {customers:>9,} customers, {buyer_rate:6.1%} bought, AUC {auc:.3f}"
+            )
         return "\n".join(lines)
     finally:
         con.close()

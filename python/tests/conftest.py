@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import pytest
 
 from retail_recs import online_retail
 from retail_recs.build import run_dbt
+from retail_recs.demo_data import load_ground_truth
 from retail_recs.project import PROJECT_DIR
 
 ONLINE_RETAIL_FILE = Path(
@@ -85,7 +85,7 @@ def small_demo_data(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def ground_truth(small_demo_data) -> dict:
-    return json.loads((small_demo_data / "ground_truth.json").read_text())
+    return load_ground_truth(small_demo_data)
 
 
 @pytest.fixture(scope="session")

@@ -116,6 +116,12 @@ def test_a_rebuild_gives_identical_tables(small_demo_data, demo_warehouse, tmp_p
         "recommendations_svd",
         "item_similarity_svd",
         "recommendations",
+        "customer_features",
+        "customer_rfm",
+        "customer_clusters",
+        "cluster_profiles",
+        "propensity_coefficients",
+        "customer_propensity",
     ):
         everything = f"select * from {table} order by all"
         first, second = query(demo_warehouse, everything), query(rebuilt, everything)
@@ -147,6 +153,7 @@ def test_a_rebuild_gives_identical_tables(small_demo_data, demo_warehouse, tmp_p
             "update recommendations_buy_again set rank = rank + 1 where rank = 2",
             "contiguous_ranks",
         ),
+        ("delete from customer_rfm where rowid = 0", "row_count_matches_model"),
     ],
 )
 def test_data_tests_fail_on_broken_data(

@@ -47,7 +47,10 @@ aggregated as (
                            'return_lines', 'return_amount', 'view_count', 'add_to_cart_count',
                            'session_count'] %}
         {%- set type = type_double() if column.endswith('amount') else dbt.type_bigint() %}
-        cast(sum(case when is_history then {{ column }} else 0 end) as {{ type }})
+        {#- Money is rounded to 1e-6 so parallel float sums cannot flip a last bit between
+            builds (the propensity fit would amplify it). #}
+        {%- set total = 'sum(case when is_history then ' ~ column ~ ' else 0 end)' %}
+        cast({{ 'round(' ~ total ~ ', 6)' if column.endswith('amount') else total }} as {{ type }})
             as {{ column }},
         {%- endfor %}
         {%- for column in ['order_count', 'view_count', 'add_to_cart_count', 'session_count'] %}

@@ -41,10 +41,10 @@ joined as (
     select
         items.item_id,
         items.name,
-        coalesce(items.category, 'Uncategorized') as category,
+        coalesce(items.category, {{ uncategorized() }}) as category,
         coalesce(
             {{ dbt.split_part('items.category', "'" ~ var('retail_recs__category_separator') ~ "'", 1) }},
-            'Uncategorized'
+            {{ uncategorized() }}
         ) as category_top,
         items.brand,
         items.description,

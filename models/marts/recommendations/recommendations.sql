@@ -86,7 +86,7 @@ top_n as (
             row_number() over (partition by user_id order by score desc, item_id) as rank
         from diversified
         where category_position <= {{ var('retail_recs__max_items_per_category') }}
-            or category_top = 'Uncategorized'
+            or category_top = {{ uncategorized() }}
     ) as capped
     where rank <= {{ var('retail_recs__recommendations_per_user') }}
 ),

@@ -1,0 +1,42 @@
+"""Purchase probabilities from the model in propensity_coefficients for every snapshot of
+int_customer_snapshots: training and validation (to measure the model) and scoring (the
+customers' probabilities as of now). Math in retail_recs.propensity.
+"""
+
+import numpy as np
+import pyarrow as pa
+
+from retail_recs import propensity, segments
+
+INTERCEPT = "(intercept)"
+
+
+def fitted_model(dbt) -> propensity.LogisticModel:
+    terms = dbt.ref("propensity_coefficients").to_arrow_table().to_pylist()
+    intercept = next(term for term in terms if term["term"] == INTERCEPT)
+    features = [term for term in terms if term["term"] != INTERCEPT]
+    return propensity.LogisticModel(
+        intercept=intercept["coefficient"],
+        coefficients=np.array([term["coefficient"] for term in features]),
+        standardized_mean=np.array([term["standardized_mean"] for term in features]),
+        standardized_scale=np.array([term["standardized_scale"] for term in features]),
+        feature_names=tuple(term["term"] for term in features),
+        converged=intercept["converged"],
+        iterations=0,
+    )
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    fitted = fitted_model(dbt)
+    snapshots = dbt.ref("int_customer_snapshots").to_arrow_table()
+    probability = fitted.predict_proba(segments.design_matrix(snapshots, fitted.feature_names))
+    return pa.table(
+        {
+            "snapshot": snapshots.column("snapshot"),
+            "user_id": snapshots.column("user_id"),
+            "cutoff_at": snapshots.column("cutoff_at"),
+            "purchase_probability": pa.array(np.round(probability, 12), pa.float64()),
+            "ordered_in_horizon": snapshots.column("ordered_in_horizon"),
+        }
+    )

@@ -1,0 +1,43 @@
+"""The purchase-propensity model: a logistic regression fitted on the 'training' snapshot.
+
+Features (var retail_recs__propensity_features) are as of two horizons before the as-of
+time; the outcome is an order in the horizon after that cutoff. Math in
+retail_recs.propensity; one row per model term, so analysts can read what drives buying.
+"""
+
+import numpy as np
+import pyarrow as pa
+
+from retail_recs import propensity, segments
+
+INTERCEPT = "(intercept)"
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    features = segments.config_value(dbt.config.get("features"))
+    l2 = float(dbt.config.get("l2"))
+    training = (
+        dbt.ref("int_customer_snapshots").filter("snapshot = 'training'").order("user_id")
+    ).to_arrow_table()
+    names = segments.with_missing_indicators(features, training)
+    fitted = propensity.fit_logistic(
+        segments.design_matrix(training, names),
+        segments.outcome_vector(training, "ordered_in_horizon"),
+        l2=l2,
+        feature_names=names,
+    )
+    n_terms = len(names) + 1
+    return pa.table(
+        {
+            "term": pa.array([INTERCEPT, *names]),
+            "coefficient": pa.array(
+                np.round(np.concatenate([[fitted.intercept], fitted.coefficients]), 10)
+            ),
+            "standardized_mean": pa.array([None, *fitted.standardized_mean], pa.float64()),
+            "standardized_scale": pa.array([None, *fitted.standardized_scale], pa.float64()),
+            "training_customers": pa.array([training.num_rows] * n_terms, pa.int64()),
+            "l2_penalty": pa.array([l2] * n_terms, pa.float64()),
+            "converged": pa.array([bool(fitted.converged)] * n_terms),
+        }
+    )

@@ -1,0 +1,93 @@
+"""Glue between the segment models in the warehouse and the math in kmeans / propensity.
+
+The dbt Python models stay thin: they read columns of a relation into float matrices here
+(NULL as NaN, checked or turned into missing indicators) and hand them to the math modules.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+MISSING_SUFFIX = "__missing"
+
+
+def config_value(value: Any) -> Any:
+    """A dbt config value rendered from ``{{ var(...) }}``: lists and None arrive as text."""
+    if isinstance(value, str):
+        try:
+            return ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return value
+    return value
+
+
+def float_columns(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
+    """``columns`` of ``table`` as an n-by-d float64 matrix, NULL as NaN.
+
+    Raises
+    ------
+    KeyError
+        When a column is not in the table (a misspelt feature var).
+    """
+    missing = [column for column in columns if column not in table.column_names]
+    if missing:
+        raise KeyError(f"feature columns not found: {missing}; available: {table.column_names}")
+    if not columns:
+        return np.empty((table.num_rows, 0))
+    return np.column_stack(
+        [
+            pc.cast(table.column(column), pa.float64()).to_numpy(zero_copy_only=False)
+            for column in columns
+        ]
+    ).astype(np.float64)
+
+
+def complete_matrix(table: pa.Table, columns: Sequence[str]) -> np.ndarray:
+    """``columns`` as a float matrix that must hold no NULL (k-means has no use for one)."""
+    X = float_columns(table, columns)
+    nulls = np.isnan(X).sum(axis=0)
+    if nulls.any():
+        bad = {column: int(n) for column, n in zip(columns, nulls, strict=True) if n}
+        raise ValueError(f"clustering features must not be NULL; NULL counts: {bad}")
+    return X
+
+
+def with_missing_indicators(features: Sequence[str], table: pa.Table) -> list[str]:
+    """Design-matrix column names: ``features``, then ``<f>__missing`` for each that has NULLs."""
+    X = float_columns(table, features)
+    has_nulls = np.isnan(X).any(axis=0)
+    return list(features) + [
+        f"{feature}{MISSING_SUFFIX}"
+        for feature, flagged in zip(features, has_nulls, strict=True)
+        if flagged
+    ]
+
+
+def design_matrix(table: pa.Table, names: Sequence[str]) -> np.ndarray:
+    """The matrix for design columns ``names``: a NULL feature becomes 0, and a name
+    ``<f>__missing`` is 1 where ``f`` is NULL (the missing-indicator method)."""
+    base = [name.removesuffix(MISSING_SUFFIX) for name in names]
+    X = float_columns(table, list(dict.fromkeys(base)))
+    position = {feature: i for i, feature in enumerate(dict.fromkeys(base))}
+    columns = []
+    for name, feature in zip(names, base, strict=True):
+        values = X[:, position[feature]]
+        if name.endswith(MISSING_SUFFIX):
+            columns.append(np.isnan(values).astype(np.float64))
+        else:
+            columns.append(np.nan_to_num(values, nan=0.0))
+    return np.column_stack(columns) if columns else np.empty((table.num_rows, 0))
+
+
+def outcome_vector(table: pa.Table, column: str) -> np.ndarray:
+    """A boolean outcome column as 0/1 int64; NULL is an error (the label must be known)."""
+    values = table.column(column)
+    if values.null_count:
+        raise ValueError(f"{column} has {values.null_count} NULL outcomes")
+    return pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False)

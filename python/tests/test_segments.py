@@ -1,0 +1,130 @@
+"""Customer segments end to end on the small demo warehouse: planted personas are
+recovered by k-means, propensity ranks buyers, and the SQL metrics agree with Python."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retail_recs import kmeans, propensity
+
+from .conftest import query
+
+PERSONA_COUNT = 5
+
+
+def test_kmeans_recovers_the_planted_personas(demo_warehouse, ground_truth):
+    personas = ground_truth["customer_personas"]
+    rows = query(demo_warehouse, "select user_id, cluster_id from customer_clusters")
+    planted = [personas[user_id] for user_id, _ in rows]
+    found = [cluster_id for _, cluster_id in rows]
+    assert kmeans.adjusted_rand_index(planted, found) >= 0.8
+
+
+def test_silhouette_picks_as_many_clusters_as_personas(demo_warehouse):
+    ((k,),) = query(demo_warehouse, "select k from cluster_selection where is_chosen")
+    assert k == PERSONA_COUNT
+
+
+def test_cluster_labels_describe_the_personas(demo_warehouse, ground_truth):
+    """The cluster holding most loyal big spenders is labelled frequent and big-basket; the
+    lapsed customers' cluster is labelled lapsed."""
+    personas = ground_truth["customer_personas"]
+    rows = query(
+        demo_warehouse,
+        "select c.user_id, p.label from customer_clusters c "
+        "join cluster_profiles p using (cluster_id)",
+    )
+    label_of = dict(rows)
+
+    def majority_label(persona: str) -> str:
+        labels = [label_of[u] for u, p in personas.items() if p == persona and u in label_of]
+        return max(set(labels), key=labels.count)
+
+    assert {"frequent", "big-basket"} <= set(majority_label("loyal_big_spender").split(", "))
+    assert "lapsed" in majority_label("lapsed").split(", ")
+    assert "small-basket" in majority_label("bargain_hunter").split(", ")
+
+
+def test_lapsed_persona_lands_in_lapsed_rfm_segments_and_churns(demo_warehouse, ground_truth):
+    personas = ground_truth["customer_personas"]
+    rows = query(demo_warehouse, "select user_id, rfm_segment, lifecycle_stage from customer_rfm")
+    lapsed = [(segment, stage) for user_id, segment, stage in rows if personas[user_id] == "lapsed"]
+    asleep = {"At risk", "Can't lose", "Hibernating", "Lost"}
+    assert sum(segment in asleep for segment, _ in lapsed) / len(lapsed) >= 0.95
+    assert all(stage == "churned" for _, stage in lapsed)
+
+
+def test_features_reconcile_with_the_customer_dimension(demo_warehouse):
+    """Net spend and activity dates of customer_features equal dim_customers' own sums."""
+    mismatches = query(
+        demo_warehouse,
+        """
+        select count(*) from customer_features f
+        join dim_customers d using (user_id)
+        where abs(f.monetary_value - d.net_revenue) > 1e-6
+           or f.last_event_at is distinct from d.last_event_at
+           or f.last_order_at is distinct from d.last_purchase_at
+        """,
+    )
+    assert mismatches == [(0,)]
+
+
+def test_category_shares_sum_to_one_per_customer(demo_warehouse):
+    rows = query(
+        demo_warehouse,
+        "select user_id, sum(spend_share) from customer_category_spend "
+        "group by user_id having max(net_spend) > 0",
+    )
+    assert rows
+    assert all(total == pytest.approx(1.0, abs=1e-9) for _, total in rows)
+
+
+def test_propensity_ranks_next_horizon_buyers(demo_warehouse):
+    ((auc,),) = query(
+        demo_warehouse, "select auc from propensity_model_metrics where split = 'validation'"
+    )
+    assert auc >= 0.70
+
+
+@pytest.mark.parametrize("split", ["training", "validation"])
+def test_sql_metrics_equal_python_metrics(demo_warehouse, split):
+    rows = query(
+        demo_warehouse,
+        "select purchase_probability, ordered_in_horizon::int from int_propensity_scores "
+        f"where snapshot = '{split}'",
+    )
+    p = np.array([row[0] for row in rows])
+    y = np.array([row[1] for row in rows])
+    ((auc, loss, buyers),) = query(
+        demo_warehouse,
+        f"select auc, log_loss, buyers from propensity_model_metrics where split = '{split}'",
+    )
+    assert auc == pytest.approx(propensity.roc_auc(y, p), abs=1e-9)
+    assert loss == pytest.approx(propensity.log_loss(y, p), abs=1e-9)
+    assert buyers == y.sum()
+
+
+def test_calibration_deciles_cover_every_scored_customer(demo_warehouse):
+    rows = query(
+        demo_warehouse,
+        """
+        select c.split, sum(c.customers), any_value(m.customers),
+               sum(c.customers * c.buyer_rate), any_value(m.buyers)
+        from propensity_calibration c join propensity_model_metrics m using (split)
+        group by c.split
+        """,
+    )
+    assert len(rows) == 2
+    for _, decile_customers, customers, decile_buyers, buyers in rows:
+        assert decile_customers == customers
+        assert decile_buyers == pytest.approx(buyers)
+
+
+def test_propensity_scores_every_active_customer_once(demo_warehouse):
+    ((scored, active),) = query(
+        demo_warehouse,
+        "select (select count(*) from customer_propensity), "
+        "(select count(*) from customer_features where last_event_at is not null)",
+    )
+    assert scored == active
