@@ -8,3 +8,15 @@
         (select max(event_at) from {{ ref('stg_events') }})
     {%- endif -%}
 {% endmacro %}
+
+{#- The evaluation cutoff: var('retail_recs__eval_cutoff') when set, else the as-of time minus
+    var('retail_recs__eval_test_days') days. Recommenders replay on events up to it; the test
+    window is the var('retail_recs__eval_test_days') days after it. -#}
+{% macro eval_cutoff_timestamp() %}
+    {%- set cutoff = var('retail_recs__eval_cutoff') -%}
+    {%- if cutoff -%}
+        cast('{{ cutoff }}' as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        {{ dbt.dateadd('day', -1 * var('retail_recs__eval_test_days') | int, as_of_timestamp()) }}
+    {%- endif -%}
+{% endmacro %}

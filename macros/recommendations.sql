@@ -1,11 +1,13 @@
 {#- The business rules every recommender shares, applied to a relation of candidate
     (user_id, item_id, score) rows: only active catalogue items (non-products never reach
-    dim_items), no item the customer already bought unless it is repeatable, then the top
-    var('retail_recs__recommendations_per_user') per customer by score (ties by item_id).
+    dim_items), no item the customer already bought unless it is repeatable (and
+    repeat_purchases is true: the evaluation's new-items protocol sets it false), then the top n
+    per customer by score (ties by item_id). items and interactions are the catalogue and the
+    interaction matrix of the period (dim_items and fct_interactions, or their replay).
     Scores of 0 or less mean "no evidence" and are dropped unless positive_scores_only is
     false (SVD scores are dot products and may be negative yet still the best available).
     Returns a select with the common columns: user_id, item_id, score, rank, algorithm. -#}
-{% macro rank_recommendations(candidates, algorithm, positive_scores_only=true) %}
+{% macro rank_recommendations(candidates, algorithm, items, interactions, n, repeat_purchases=true, positive_scores_only=true) %}
     select
         user_id,
         item_id,
@@ -22,17 +24,17 @@
                 order by candidates.score desc, candidates.item_id
             ) as rank
         from {{ candidates }} as candidates
-        inner join {{ ref('dim_items') }} as items
+        inner join {{ items }} as items
             on candidates.item_id = items.item_id
-        left join {{ ref('fct_interactions') }} as bought
+        left join {{ interactions }} as bought
             on candidates.user_id = bought.user_id
             and candidates.item_id = bought.item_id
             and bought.has_purchased
         where items.is_active
-            and (bought.user_id is null or items.is_repeatable)
+            and (bought.user_id is null{% if repeat_purchases %} or items.is_repeatable{% endif %})
             {% if positive_scores_only %}and candidates.score > 0{% endif %}
     ) as ranked
-    where rank <= {{ var('retail_recs__recommendations_per_user') }}
+    where rank <= {{ n }}
 {% endmacro %}
 
 {#- Cut scored candidates, keyed by dense indexes (user_index, item_index, score), to what
@@ -41,7 +43,7 @@
     customer purchased) by score hold its whole result; item_index sorts like item_id, so ties
     break the same way. Cutting on integers first keeps the sort on text ids to a few rows per
     customer. Callers must leave inactive items out of the candidates for this to be exact. -#}
-{% macro shortlist_by_index(scored_indexes) %}
+{% macro shortlist_by_index(scored_indexes, customers, items, interactions, n) %}
     select
         customers.user_id,
         items.item_id,
@@ -55,20 +57,20 @@
                 partition by candidates.user_index
                 order by candidates.score desc, candidates.item_index
             ) as score_rank,
-            {{ var('retail_recs__recommendations_per_user') }}
+            {{ n }}
                 + coalesce(purchased.purchased_item_count, 0) as shortlist_size
         from {{ scored_indexes }} as candidates
         left join (
             select user_index, count(*) as purchased_item_count
-            from {{ ref('fct_interactions') }}
+            from {{ interactions }}
             where has_purchased
             group by user_index
         ) as purchased
             on candidates.user_index = purchased.user_index
     ) as shortlisted
-    inner join {{ ref('dim_customers') }} as customers
+    inner join {{ customers }} as customers
         on shortlisted.user_index = customers.user_index
-    inner join {{ ref('dim_items') }} as items
+    inner join {{ items }} as items
         on shortlisted.item_index = items.item_index
     where shortlisted.score_rank <= shortlisted.shortlist_size
 {% endmacro %}

@@ -44,8 +44,30 @@ LAYERS = (
         ["run", "--select", "+marts.core", "+marts.data_quality", "pii", "--exclude", "staging"],
     ),
     ("segments", ["run", "--select", "intermediate.segments", "marts.segments"]),
-    ("similarity+recs", ["run", "--select", *RECOMMENDER_FOLDERS, "--exclude", "recommendations"]),
-    ("svd+final list", ["run", "--select", "intermediate.svd", "marts.svd", "recommendations"]),
+    (
+        "similarity+recs",
+        [
+            "run",
+            "--select",
+            *RECOMMENDER_FOLDERS,
+            "--exclude",
+            "recommendations",
+            "recommendations_ease",
+        ],
+    ),
+    (
+        "svd+ease+final list",
+        [
+            "run",
+            "--select",
+            "intermediate.svd",
+            "intermediate.ease",
+            "marts.svd",
+            "recommendations_ease",
+            "recommendations",
+        ],
+    ),
+    ("evaluation", ["run", "--select", "evaluation"]),
     ("data tests", ["test", "--exclude", "test_type:unit"]),
 )
 # Pairs the co-occurrence self-join examines: n(n-1)/2 per capped transaction.
@@ -101,7 +123,7 @@ def build_layers(data_dir: Path, db_path: Path, layers: list[str]) -> list[Step]
         command = dbt + dbt_args(args[0], data_dir, extra_args=args[1:])
         step = run_measured(command, env)
         steps.append(Step(name, step.seconds, step.peak_rss_gib))
-        if name in ("segments", "similarity+recs", "svd+final list"):
+        if name in ("segments", "similarity+recs", "svd+ease+final list", "evaluation"):
             report_models(db_path)
         if name == "similarity+recs":
             # Alone, so that no concurrent model shares the two cores with the self-join.

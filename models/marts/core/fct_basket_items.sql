@@ -1,38 +1,5 @@
--- Baskets for co-occurrence: the order when an event has one, else its session. Returns are
--- left out (a return is not a choice to buy together); guests are kept (they are baskets too).
-with events as (
-    select * from {{ ref('int_events_weighted') }}
-    where event_type <> 'return'
-        and (order_id is not null or session_id is not null)
-),
-
-baskets as (
-    select
-        case
-            when order_id is not null then 'order:' || order_id
-            else 'session:' || session_id
-        end as basket_id,
-        item_id,
-        case when order_id is not null then 'order' else 'session' end as basket_type,
-        user_id,
-        event_type,
-        quantity,
-        event_at
-    from events
-),
-
-final as (
-    select
-        basket_id,
-        item_id,
-        min(basket_type) as basket_type,
-        min(user_id) as user_id,
-        count(*) as event_count,
-        sum(case when event_type = 'purchase' then quantity else 0 end) as quantity_purchased,
-        max(case when event_type = 'purchase' then 1 else 0 end) = 1 as is_purchased,
-        min(event_at) as basket_at
-    from baskets
-    group by basket_id, item_id
-)
-
-select * from final
+-- Built by macro collect_basket_items (macros/pipeline/collect_basket_items.sql, which documents the logic);
+-- the evaluation replay calls it too, on the training period.
+{{ collect_basket_items(
+    events=ref('int_events_weighted')
+) }}

@@ -1,49 +1,9 @@
--- Item-based collaborative filtering in the style of SAR (Microsoft Recommenders):
--- score(u, i) = Σ_j affinity(u, j) · similarity(j, i) over the customer's items j with
--- positive affinity and the neighbours i of j in item_similarity. The sums run on the dense
--- indexes, which join and sort much faster than the text ids.
-with affinities as (
-    select user_index, item_index, affinity
-    from {{ ref('fct_interactions') }}
-    where affinity > 0
-),
-
-items as (
-    select item_id, item_index, is_active from {{ ref('dim_items') }}
-),
-
--- Inactive neighbours can never be shown; leaving them out keeps the shortlist exact.
-similarity as (
-    select
-        anchors.item_index,
-        neighbours.item_index as similar_item_index,
-        item_similarity.similarity
-    from {{ ref('item_similarity') }} as item_similarity
-    inner join items as anchors
-        on item_similarity.item_id = anchors.item_id
-    inner join items as neighbours
-        on item_similarity.similar_item_id = neighbours.item_id
-    where neighbours.is_active
-),
-
-scored_indexes as (
-    select
-        affinities.user_index,
-        similarity.similar_item_index as item_index,
-        -- Rounded so that parallel summation order cannot reorder near-ties between builds.
-        round(sum(affinities.affinity * similarity.similarity), 10) as score
-    from affinities
-    inner join similarity
-        on affinities.item_index = similarity.item_index
-    group by affinities.user_index, similarity.similar_item_index
-),
-
-scored as (
-    {{ shortlist_by_index('scored_indexes') }}
-),
-
-final as (
-    {{ rank_recommendations('scored', 'item_cf') }}
-)
-
-select * from final
+-- Built by macro recommend_item_cf (macros/pipeline/recommend_item_cf.sql, which documents the logic);
+-- the evaluation replay calls it too, on the training period.
+{{ recommend_item_cf(
+    interactions=ref('fct_interactions'),
+    items=ref('dim_items'),
+    similarity=ref('item_similarity'),
+    customers=ref('dim_customers'),
+    n=var('retail_recs__recommendations_per_user')
+) }}

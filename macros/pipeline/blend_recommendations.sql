@@ -1,0 +1,176 @@
+{#- The list analysts and campaigns use: every recommender's top-N fused by weighted reciprocal
+    rank fusion, fused(u, i) = Σ_a weight_a / (rrf_k + rank_a(u, i)) (weights and rrf_k are
+    vars), then at most var retail_recs__max_items_per_category items per top-level category
+    (items without a category are not capped), then the top N. Every input list already follows the shared rules (active items, no bought
+    non-repeatable item), so the fused list does too; customers with no history have only the
+    popularity list of their country, which makes it their cold-start list. Each row says which
+    algorithm contributed most, which contributed at all, the anchor item behind an item-CF
+    suggestion, and a plain-language reason.
+    lists maps each algorithm of var retail_recs__blend_weights to its ranked list relation.
+    Called by model recommendations and by its evaluation replay. -#}
+{% macro blend_recommendations(lists, items, interactions, similarity, intervals, customers, popular_items, n) %}
+{%- set weights = var('retail_recs__blend_weights') %}
+{%- set rrf_k = var('retail_recs__blend_rrf_k') %}
+
+with ranked_lists as (
+    {% for algorithm in weights %}
+    select user_id, item_id, rank, algorithm
+    from {{ lists[algorithm] }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+contributions as (
+    select
+        user_id,
+        item_id,
+        algorithm,
+        case algorithm
+            {% for algorithm, weight in weights.items() %}
+            when '{{ algorithm }}' then {{ weight }}
+            {% endfor %}
+        end / ({{ rrf_k }} + rank) as contribution
+    from ranked_lists
+),
+
+fused as (
+    select
+        user_id,
+        item_id,
+        -- Rounded so that parallel summation order cannot reorder ties between builds.
+        round(sum(contribution), 12) as score,
+        {{ dbt.listagg('algorithm', "', '", 'order by contribution desc, algorithm') }}
+            as contributing_algorithms,
+        max(contribution) as top_contribution
+    from contributions
+    group by user_id, item_id
+),
+
+primary_algorithms as (
+    select fused.user_id, fused.item_id, min(contributions.algorithm) as primary_algorithm
+    from fused
+    inner join contributions
+        on fused.user_id = contributions.user_id
+        and fused.item_id = contributions.item_id
+        and fused.top_contribution = contributions.contribution
+    group by fused.user_id, fused.item_id
+),
+
+items as (
+    select item_id, name, category_top, median_repurchase_interval_days
+    from {{ items }}
+),
+
+diversified as (
+    select
+        fused.user_id,
+        fused.item_id,
+        fused.score,
+        fused.contributing_algorithms,
+        primary_algorithms.primary_algorithm,
+        items.category_top,
+        row_number() over (
+            partition by fused.user_id, items.category_top
+            order by fused.score desc, fused.item_id
+        ) as category_position
+    from fused
+    inner join primary_algorithms
+        on fused.user_id = primary_algorithms.user_id
+        and fused.item_id = primary_algorithms.item_id
+    inner join items
+        on fused.item_id = items.item_id
+),
+
+top_n as (
+    select *
+    from (
+        select
+            *,
+            row_number() over (partition by user_id order by score desc, item_id) as rank
+        from diversified
+        where category_position <= {{ var('retail_recs__max_items_per_category') }}
+            or category_top = {{ uncategorized() }}
+    ) as capped
+    where rank <= {{ n }}
+),
+
+-- The customer's item that explains an item-CF suggestion best: max affinity × similarity.
+anchors as (
+    select user_id, item_id, anchor_item_id
+    from (
+        select
+            top_n.user_id,
+            top_n.item_id,
+            similarity.item_id as anchor_item_id,
+            row_number() over (
+                partition by top_n.user_id, top_n.item_id
+                order by interactions.affinity * similarity.similarity desc, similarity.item_id
+            ) as anchor_rank
+        from top_n
+        inner join {{ similarity }} as similarity
+            on top_n.item_id = similarity.similar_item_id
+        inner join {{ interactions }} as interactions
+            on top_n.user_id = interactions.user_id
+            and similarity.item_id = interactions.item_id
+        where top_n.primary_algorithm = 'item_cf'
+            and interactions.affinity > 0
+    ) as ranked_anchors
+    where anchor_rank = 1
+),
+
+customers as (
+    select user_id, country from {{ customers }}
+),
+
+country_lists as (
+    select distinct country from {{ popular_items }} where scope = 'country'
+),
+
+final as (
+    select
+        top_n.user_id,
+        top_n.rank,
+        top_n.item_id,
+        top_n.score,
+        top_n.primary_algorithm,
+        top_n.contributing_algorithms,
+        anchors.anchor_item_id,
+        case top_n.primary_algorithm
+            when 'item_cf' then 'Often bought with '
+                || coalesce(anchor_items.name, anchors.anchor_item_id, 'what you bought')
+            when 'user_cf' then 'Customers with similar taste bought this'
+            when 'svd' then 'Customers with similar taste bought this'
+            when 'ease' then 'Goes with what you bought'
+            when 'content' then 'Matches your interest in ' || items.category_top
+            when 'buy_again' then coalesce(
+                'You buy this about every '
+                || cast(cast(round(coalesce(
+                    intervals.mean_interval_days, items.median_repurchase_interval_days
+                )) as {{ dbt.type_int() }}) as {{ dbt.type_string() }})
+                || ' days',
+                'You bought this before'
+            )
+            when 'popularity' then case
+                when country_lists.country is not null then 'Popular in ' || customers.country
+                else 'Popular with our customers'
+            end
+        end as reason
+    from top_n
+    inner join items
+        on top_n.item_id = items.item_id
+    left join anchors
+        on top_n.user_id = anchors.user_id
+        and top_n.item_id = anchors.item_id
+    left join items as anchor_items
+        on anchors.anchor_item_id = anchor_items.item_id
+    left join {{ intervals }} as intervals
+        on top_n.user_id = intervals.user_id
+        and top_n.item_id = intervals.item_id
+    left join customers
+        on top_n.user_id = customers.user_id
+    left join country_lists
+        on customers.country = country_lists.country
+)
+
+select * from final
+{% endmacro %}

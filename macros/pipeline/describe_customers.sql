@@ -1,0 +1,83 @@
+{#- Every known customer: CRM profiles and users seen only in events (has_profile = false),
+    with hashed contacts, consent, activity up to the as-of time, and a dense 0-based
+    user_index (ordered by user_id) that the Python layer uses as matrix row.
+    Called by model dim_customers and by its evaluation replay. -#}
+{% macro describe_customers(customers, events) %}
+with customers as (
+    select * from {{ customers }}
+),
+
+events as (
+    select * from {{ events }}
+    where user_id is not null
+),
+
+activity as (
+    select
+        user_id,
+        count(*) as event_count,
+        count(distinct case when event_type = 'purchase' then order_id end) as order_count,
+        count(distinct item_id) as item_count,
+        sum(line_amount) as net_revenue,
+        min(event_at) as first_event_at,
+        max(event_at) as last_event_at,
+        max(case when event_type = 'purchase' then event_at end) as last_purchase_at
+    from events
+    group by user_id
+),
+
+joined as (
+    select
+        coalesce(customers.user_id, activity.user_id) as user_id,
+        customers.email_sha256,
+        customers.phone_sha256,
+        customers.country,
+        customers.city,
+        customers.gender,
+        customers.birth_year,
+        coalesce(activity.event_count, 0) as event_count,
+        coalesce(activity.order_count, 0) as order_count,
+        coalesce(activity.item_count, 0) as item_count,
+        coalesce(activity.net_revenue, 0) as net_revenue,
+        customers.user_id is not null as has_profile,
+        coalesce(customers.has_valid_email, false) as has_valid_email,
+        coalesce(customers.has_valid_phone, false) as has_valid_phone,
+        coalesce(customers.email_opt_in, false) as email_opt_in,
+        coalesce(customers.sms_opt_in, false) as sms_opt_in,
+        customers.signup_at,
+        activity.first_event_at,
+        activity.last_event_at,
+        activity.last_purchase_at
+    from customers
+    full outer join activity
+        on customers.user_id = activity.user_id
+),
+
+final as (
+    select
+        user_id,
+        row_number() over (order by user_id) - 1 as user_index,
+        email_sha256,
+        phone_sha256,
+        country,
+        city,
+        gender,
+        birth_year,
+        event_count,
+        order_count,
+        item_count,
+        net_revenue,
+        has_profile,
+        has_valid_email,
+        has_valid_phone,
+        email_opt_in,
+        sms_opt_in,
+        signup_at,
+        first_event_at,
+        last_event_at,
+        last_purchase_at
+    from joined
+)
+
+select * from final
+{% endmacro %}

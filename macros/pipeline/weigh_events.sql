@@ -1,0 +1,61 @@
+{#- Accepted events up to the as-of time, each with its event-type weight and time decay:
+    the inputs of every affinity, popularity and basket aggregate.
+    Called by model int_events_weighted and by its evaluation replay. -#}
+{% macro weigh_events(events, event_type_weights, items, as_of) %}
+with events as (
+    select * from {{ events }}
+),
+
+event_type_weights as (
+    select * from {{ event_type_weights }}
+),
+
+items as (
+    select item_id, price from {{ items }}
+),
+
+as_of as (
+    select {{ as_of }} as as_of_at
+),
+
+aged as (
+    select
+        events.*,
+        event_type_weights.weight as event_weight,
+        -- Signed money: purchases add, returns subtract; the list price stands in when the
+        -- event carries no price.
+        case
+            when events.event_type = 'purchase' then 1
+            when events.event_type = 'return' then -1
+            else 0
+        end * events.quantity * coalesce(events.unit_price, items.price, 0) as line_amount,
+        {{ days_between('events.event_at', 'as_of.as_of_at') }} as age_days
+    from events
+    cross join as_of
+    inner join event_type_weights
+        on events.event_type = event_type_weights.event_type
+    left join items
+        on events.item_id = items.item_id
+    where events.event_at <= as_of.as_of_at
+),
+
+final as (
+    select
+        event_id,
+        user_id,
+        item_id,
+        session_id,
+        order_id,
+        event_type,
+        channel,
+        quantity,
+        line_amount,
+        event_weight,
+        age_days,
+        {{ time_decay('age_days', var('retail_recs__affinity_half_life_days')) }} as decay,
+        event_at
+    from aged
+)
+
+select * from final
+{% endmacro %}

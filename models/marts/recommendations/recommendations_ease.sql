@@ -1,0 +1,10 @@
+-- Built by macro recommend_from_candidates (macros/pipeline/recommend_from_candidates.sql,
+-- which documents the logic); the evaluation replay calls it too, on the training period.
+{{ recommend_from_candidates(
+    candidates=ref('int_ease_candidates'),
+    algorithm='ease',
+    customers=ref('dim_customers'),
+    items=ref('dim_items'),
+    interactions=ref('fct_interactions'),
+    n=var('retail_recs__recommendations_per_user')
+) }}

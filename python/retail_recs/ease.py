@@ -1,0 +1,73 @@
+"""EASE: an item-item linear model that scores items from a customer's purchases.
+
+Steck, "Embarrassingly Shallow Autoencoders for Sparse Data" (WWW 2019). With X the binary
+customers x items matrix, the item weights solve
+
+    min_B ||X - X B||² + λ ||B||²   subject to diag(B) = 0,
+
+whose closed form is P = (XᵀX + λI)⁻¹, B_ij = -P_ij / P_jj (B_jj = 0). Scores are S = X B:
+item j is suggested by every item the customer bought, weighted by how well that item
+predicts j beyond what the others already explain. It is one dense m x m inverse, so only the
+``max_items`` most-bought items are modelled (the others are left to the other recommenders).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from retail_recs import svd
+
+DEFAULT_BLOCK_SIZE = 4096
+
+
+def modelled_items(matrix: sparse.csr_matrix, max_items: int) -> np.ndarray:
+    """Column indexes of the ``max_items`` items with most customers (ties: lower index),
+    ascending; items nobody interacted with are never modelled."""
+    counts = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    candidates = np.flatnonzero(counts)
+    order = np.lexsort((candidates, -counts[candidates]))
+    return np.sort(candidates[order[:max_items]])
+
+
+def fit(binary: sparse.csr_matrix, l2: float) -> np.ndarray:
+    """The EASE weight matrix B (float32, zero diagonal) of a binary customers x items matrix.
+
+    Raises
+    ------
+    ValueError
+        When ``l2`` is not positive (XᵀX alone is usually singular).
+    """
+    if not l2 > 0:
+        raise ValueError(f"l2 must be positive, got {l2}")
+    gram = (binary.T @ binary).toarray().astype(np.float64)
+    gram[np.diag_indices_from(gram)] += l2
+    precision = np.linalg.inv(gram)
+    weights = -precision / np.diag(precision)
+    np.fill_diagonal(weights, 0.0)
+    return weights.astype(np.float32)
+
+
+def top_n_items(
+    binary: sparse.csr_matrix,
+    weights: np.ndarray,
+    exclude: sparse.csr_matrix | None,
+    n: int,
+    block_size: int = DEFAULT_BLOCK_SIZE,
+) -> svd.IndexArrays:
+    """The n best items per customer by S = X B, excluded items skipped. ``weights`` may be
+    a column subset of B (items that may be suggested); columns index into it.
+
+    Customers are scored ``block_size`` at a time (a dense block of X times B), and the
+    selection is svd.top_n_items' (score descending, item index ascending), so memory is
+    O(block_size x items) and the result does not depend on the block size.
+    """
+    transposed = np.ascontiguousarray(weights.T)  # P Qᵀ with Q = Bᵀ is X B
+    parts = []
+    for start in range(0, binary.shape[0], block_size):
+        stop = min(start + block_size, binary.shape[0])
+        block = binary[start:stop].toarray().astype(np.float32)
+        block_exclude = exclude[start:stop] if exclude is not None else None
+        user, item, score, rank = svd.top_n_items(block, transposed, block_exclude, n)
+        parts.append((user + start, item, score, rank))
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))

@@ -1,0 +1,161 @@
+"""The Python-layer recommenders over DuckDB relations: SVD (factorize the interaction
+matrix, then score candidates) and EASE (fit item weights and score candidates). The dbt
+Python models (int_svd_factors, int_svd_candidates, int_ease_candidates) and their evaluation
+replays call these with their own inputs, so the production build and the replay run the same
+code. The math is in retail_recs.svd and retail_recs.ease.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+from duckdb import DuckDBPyRelation
+from scipy import sparse
+
+from retail_recs import ease, svd
+
+
+def interaction_matrix(
+    interactions: DuckDBPyRelation, customers: DuckDBPyRelation, items: DuckDBPyRelation
+) -> sparse.csr_matrix:
+    """Affinities as a users x items CSR matrix, shaped by the dimensions' dense indexes."""
+    n_users = customers.aggregate("count(*)").fetchall()[0][0]
+    n_items = items.aggregate("count(*)").fetchall()[0][0]
+    cells = interactions.select("user_index, item_index, affinity").fetchnumpy()
+    return sparse.csr_matrix(
+        (cells["affinity"], (cells["user_index"], cells["item_index"])), shape=(n_users, n_items)
+    )
+
+
+def _factor_rows(side: str, factors: np.ndarray) -> pa.Table:
+    return pa.table(
+        {
+            "side": pa.array([side] * len(factors)),
+            "factor_index": pa.array(np.arange(len(factors), dtype=np.int64)),
+            "factors": pa.array(list(factors.astype(np.float32)), type=pa.list_(pa.float32())),
+        }
+    )
+
+
+def factor_table(
+    interactions: DuckDBPyRelation,
+    customers: DuckDBPyRelation,
+    items: DuckDBPyRelation,
+    factors: int,
+    weighting: str,
+    seed: int,
+) -> pa.Table:
+    """Truncated SVD of the weighted affinity matrix: one row per side ('user' / 'item') and
+    dense index with its factor vector (user factors U·Σ, item factors V)."""
+    weighted = svd.weight_interactions(
+        interaction_matrix(interactions, customers, items), weighting
+    )
+    user_factors, item_factors, _ = svd.truncated_svd(weighted, factors, seed)
+    return pa.concat_tables(
+        [_factor_rows("user", user_factors), _factor_rows("item", item_factors)]
+    )
+
+
+def _factors(factor_rows: DuckDBPyRelation, side: str) -> np.ndarray:
+    rows = (
+        factor_rows.filter(f"side = '{side}'").order("factor_index").select("factors").fetchnumpy()
+    )
+    return np.vstack(rows["factors"]).astype(np.float32)
+
+
+def _item_flags(
+    items: DuckDBPyRelation, n_items: int, repeat_purchases: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """is_active and is_repeatable by dense item index; no item is repeatable when
+    ``repeat_purchases`` is false (the evaluation's new-items protocol)."""
+    flags = items.select("item_index, is_active, is_repeatable").fetchnumpy()
+    is_active = np.zeros(n_items, dtype=bool)
+    is_active[flags["item_index"]] = flags["is_active"]
+    is_repeatable = np.zeros(n_items, dtype=bool)
+    is_repeatable[flags["item_index"]] = flags["is_repeatable"] & repeat_purchases
+    return is_active, is_repeatable
+
+
+def _purchase_exclusions(
+    interactions: DuckDBPyRelation,
+    is_repeatable: np.ndarray,
+    columns: np.ndarray,
+    n_users: int,
+) -> sparse.csr_matrix:
+    """Customers x scored columns: 1 where the customer bought the (non-repeatable) item.
+    ``columns`` are the scored item indexes; bought items outside them need no exclusion."""
+    column_of = np.full(len(is_repeatable), -1, dtype=np.int64)
+    column_of[columns] = np.arange(len(columns))
+    bought = interactions.filter("has_purchased").select("user_index, item_index").fetchnumpy()
+    column = column_of[bought["item_index"]]
+    keep = (column >= 0) & ~is_repeatable[bought["item_index"]]
+    return sparse.csr_matrix(
+        (np.ones(keep.sum(), dtype=np.float32), (bought["user_index"][keep], column[keep])),
+        shape=(n_users, len(columns)),
+    )
+
+
+def _candidate_rows(
+    user_index: np.ndarray, item_index: np.ndarray, score: np.ndarray, rank: np.ndarray
+) -> pa.Table:
+    return pa.table(
+        {
+            "user_index": pa.array(user_index.astype(np.int64)),
+            "item_index": pa.array(item_index.astype(np.int64)),
+            "score": pa.array(score.astype(np.float64)),
+            "candidate_rank": pa.array(rank.astype(np.int64)),
+        }
+    )
+
+
+def candidate_table(
+    factor_rows: DuckDBPyRelation,
+    items: DuckDBPyRelation,
+    interactions: DuckDBPyRelation,
+    candidates: int,
+    repeat_purchases: bool = True,
+) -> pa.Table:
+    """The ``candidates`` best active items per customer by SVD score, bought items excluded
+    unless repeatable and ``repeat_purchases``; one row per customer and candidate (dense
+    indexes, score, rank).
+
+    Scoring runs block by block of customers in svd.top_n_items, so memory stays bounded by
+    the block, never customers x items.
+    """
+    user_factors = _factors(factor_rows, "user")
+    item_factors = _factors(factor_rows, "item")
+    is_active, is_repeatable = _item_flags(items, len(item_factors), repeat_purchases)
+    active_items = np.flatnonzero(is_active)
+    exclude = _purchase_exclusions(interactions, is_repeatable, active_items, len(user_factors))
+    user_index, column, score, rank = svd.top_n_items(
+        user_factors, item_factors[active_items], exclude, candidates
+    )
+    return _candidate_rows(user_index, active_items[column], score, rank)
+
+
+def ease_candidate_table(
+    interactions: DuckDBPyRelation,
+    customers: DuckDBPyRelation,
+    items: DuckDBPyRelation,
+    l2: float,
+    max_items: int,
+    candidates: int,
+    repeat_purchases: bool = True,
+) -> pa.Table:
+    """The ``candidates`` best items per customer by EASE score over the binary matrix of
+    positive affinities, modelling the ``max_items`` items with most customers; inactive
+    items are not scored and bought ones excluded unless repeatable and ``repeat_purchases``.
+    One row per customer and candidate (dense indexes, score, rank)."""
+    binary = svd.weight_interactions(interaction_matrix(interactions, customers, items), "binary")
+    is_active, is_repeatable = _item_flags(items, binary.shape[1], repeat_purchases)
+    modelled = ease.modelled_items(binary, max_items)
+    # Inactive items still predict the others; they are only never suggested.
+    suggestable = np.flatnonzero(is_active[modelled])
+    weights = ease.fit(binary[:, modelled], l2)[:, suggestable]
+    exclude = _purchase_exclusions(
+        interactions, is_repeatable, modelled[suggestable], binary.shape[0]
+    )
+    user_index, column, score, rank = ease.top_n_items(
+        binary[:, modelled].tocsr(), weights, exclude, candidates
+    )
+    return _candidate_rows(user_index, modelled[suggestable][column], score, rank)
