@@ -9,7 +9,7 @@ ONLINE_RETAIL ?= ../shared/data/online_retail.parquet
 
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: install demo test lint online-retail bench docs clean
+.PHONY: install demo test lint online-retail metrics-report bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ online-retail: install
 	$(BIN)/python -m retail_recs.online_retail --input $(ONLINE_RETAIL) --out data/online_retail
 	$(BIN)/python -m retail_recs.build --data data/online_retail --db warehouse/online_retail.duckdb
 	$(BIN)/python -m retail_recs.summary --db warehouse/online_retail.duckdb
+
+## Rewrite the README's offline-evaluation tables from the demo and Online Retail warehouses.
+metrics-report: install
+	$(BIN)/python -m retail_recs.metrics_report
 
 ## Build times and peak memory at 1M and 10M events (minutes).
 bench: install

@@ -79,8 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, required=True, help="folder with the 3 parquet files")
     parser.add_argument("--db", type=Path, help="DuckDB file to build (default: RETAIL_RECS_DB)")
     parser.add_argument("--command", default="build", help="dbt command (default: build)")
+    parser.add_argument(
+        "--vars", type=json.loads, default=None, help="more dbt vars, a JSON object"
+    )
     args = parser.parse_args(own)
-    result = run_dbt(args.command, args.data, args.db, extra_args=passthrough)
+    result = run_dbt(args.command, args.data, args.db, args.vars, extra_args=passthrough)
     return 0 if result.success else 1
 
 

@@ -22,15 +22,21 @@ UnitPrice, CustomerID, Country):
 * items come from StockCode with the most frequent Description as name and the median
   positive UnitPrice as price; an item is active when sold in the last ``ACTIVE_DAYS``;
 * customers come from CustomerID with their most frequent Country; no contact details exist.
+
+It also writes ``dbt_vars.json`` with the data set's evaluation protocol (``EVALUATION_VARS``:
+train before 2011-09-01, test on the rest), which ``retail_recs.build`` applies.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 from pathlib import Path
 
 import duckdb
+
+from retail_recs.project import DATA_VARS_FILE
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +118,11 @@ group by CustomerID
 """
 
 
+# The benchmark protocol for Online Retail: recommenders replay on purchases before
+# 2011-09-01 and are scored on what customers bought from then to the end (2011-12-09).
+EVALUATION_VARS = {"retail_recs__eval_cutoff": "2011-09-01", "retail_recs__eval_test_days": 100}
+
+
 def convert(input_path: Path, out_dir: Path) -> dict[str, int]:
     """Write the three contract files for ``input_path`` into ``out_dir``.
 
@@ -134,6 +145,7 @@ def convert(input_path: Path, out_dir: Path) -> dict[str, int]:
         counts[name] = con.execute(f"select count(*) from '{target}'").fetchone()[0]
         logger.debug("wrote %s rows to %s", counts[name], target)
     con.close()
+    (out_dir / DATA_VARS_FILE).write_text(json.dumps(EVALUATION_VARS, indent=2) + "\n")
     return counts
 
 

@@ -1,0 +1,7 @@
+-- Evaluation replay of popular_items on the events up to the evaluation cutoff (same macro, training inputs).
+{{ rank_popular_items(
+    events=ref('eval_events_weighted'),
+    customers=ref('eval_dim_customers'),
+    items=ref('eval_dim_items'),
+    n=var('retail_recs__eval_list_length')
+) }}

@@ -1,0 +1,11 @@
+-- Evaluation replay of recommendations_content for the new-items protocol: the same macro on
+-- the training events, with no purchased item recommended again (repeat_purchases=false).
+{{ recommend_content(
+    profiles=ref('eval_user_term_profiles'),
+    item_terms=ref('int_item_terms'),
+    customers=ref('eval_dim_customers'),
+    items=ref('eval_dim_items'),
+    interactions=ref('eval_fct_interactions'),
+    n=var('retail_recs__eval_list_length'),
+    repeat_purchases=false
+) }}

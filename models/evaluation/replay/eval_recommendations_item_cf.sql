@@ -1,0 +1,8 @@
+-- Evaluation replay of recommendations_item_cf on the events up to the evaluation cutoff (same macro, training inputs).
+{{ recommend_item_cf(
+    interactions=ref('eval_fct_interactions'),
+    items=ref('eval_dim_items'),
+    similarity=ref('eval_item_similarity'),
+    customers=ref('eval_dim_customers'),
+    n=var('retail_recs__eval_list_length')
+) }}

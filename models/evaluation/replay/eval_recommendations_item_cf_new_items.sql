@@ -1,0 +1,10 @@
+-- Evaluation replay of recommendations_item_cf for the new-items protocol: the same macro on
+-- the training events, with no purchased item recommended again (repeat_purchases=false).
+{{ recommend_item_cf(
+    interactions=ref('eval_fct_interactions'),
+    items=ref('eval_dim_items'),
+    similarity=ref('eval_item_similarity'),
+    customers=ref('eval_dim_customers'),
+    n=var('retail_recs__eval_list_length'),
+    repeat_purchases=false
+) }}

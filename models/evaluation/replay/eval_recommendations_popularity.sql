@@ -1,0 +1,8 @@
+-- Evaluation replay of recommendations_popularity on the events up to the evaluation cutoff (same macro, training inputs).
+{{ recommend_popularity(
+    customers=ref('eval_dim_customers'),
+    popular_items=ref('eval_popular_items'),
+    items=ref('eval_dim_items'),
+    interactions=ref('eval_fct_interactions'),
+    n=var('retail_recs__eval_list_length')
+) }}

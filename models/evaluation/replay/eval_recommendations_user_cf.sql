@@ -1,0 +1,8 @@
+-- Evaluation replay of recommendations_user_cf on the events up to the evaluation cutoff (same macro, training inputs).
+{{ recommend_user_cf(
+    neighbours=ref('eval_user_neighbours'),
+    interactions=ref('eval_fct_interactions'),
+    customers=ref('eval_dim_customers'),
+    items=ref('eval_dim_items'),
+    n=var('retail_recs__eval_list_length')
+) }}

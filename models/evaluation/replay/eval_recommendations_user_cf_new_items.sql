@@ -1,0 +1,10 @@
+-- Evaluation replay of recommendations_user_cf for the new-items protocol: the same macro on
+-- the training events, with no purchased item recommended again (repeat_purchases=false).
+{{ recommend_user_cf(
+    neighbours=ref('eval_user_neighbours'),
+    interactions=ref('eval_fct_interactions'),
+    customers=ref('eval_dim_customers'),
+    items=ref('eval_dim_items'),
+    n=var('retail_recs__eval_list_length'),
+    repeat_purchases=false
+) }}
