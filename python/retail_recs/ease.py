@@ -58,16 +58,19 @@ def top_n_items(
     """The n best items per customer by S = X B, excluded items skipped. ``weights`` may be
     a column subset of B (items that may be suggested); columns index into it.
 
-    Customers are scored ``block_size`` at a time (a dense block of X times B), and the
-    selection is svd.top_n_items' (score descending, item index ascending), so memory is
-    O(block_size x items) and the result does not depend on the block size.
+    Customers are scored ``block_size`` at a time as a sparse block of X times B, which costs
+    nnz(X) x columns rather than customers x items x columns; the selection is
+    svd.select_top_n's (score descending, item index ascending), so memory is
+    O(block_size x columns) and the result does not depend on the block size.
     """
-    transposed = np.ascontiguousarray(weights.T)  # P Qᵀ with Q = Bᵀ is X B
     parts = []
     for start in range(0, binary.shape[0], block_size):
         stop = min(start + block_size, binary.shape[0])
-        block = binary[start:stop].toarray().astype(np.float32)
+        scores = np.asarray(binary[start:stop] @ weights, dtype=np.float32)
         block_exclude = exclude[start:stop] if exclude is not None else None
-        user, item, score, rank = svd.top_n_items(block, transposed, block_exclude, n)
+        user, item, score, rank = svd.select_top_n(scores, n, block_exclude)
         parts.append((user + start, item, score, rank))
+    if not parts:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty.copy(), np.empty(0, dtype=np.float32), empty.copy()
     return tuple(np.concatenate(column) for column in zip(*parts, strict=True))

@@ -240,6 +240,15 @@ def top_n_items(
     return _blockwise_top_n(user_factors, item_factors, exclude, n, block_size, n_threads)
 
 
+def select_top_n(scores: np.ndarray, n: int, exclude: sparse.csr_matrix | None) -> IndexArrays:
+    """The n best columns of each row of an already computed score block, excluded entries
+    (stored non-zeros of ``exclude``, same shape) skipped; the selection and order of
+    ``top_n_items`` (score descending, column ascending). ``scores`` is overwritten."""
+    if exclude is not None:
+        _mask_excluded(scores, _checked_csr(exclude, "exclude"), 0, scores.shape[0])
+    return _select_top_n(scores, n, np.empty_like(scores), np.empty(scores.shape, dtype=bool))
+
+
 def similar_items(
     item_factors: np.ndarray,
     n: int,
