@@ -1,5 +1,5 @@
 """Print what a build produced: rows per key table, rejected rows by reason, the customer
-clusters and how well the propensity model ranks.
+clusters, how well the propensity model ranks, and the offline evaluation of every recommender.
 
 Usage: ``python -m retail_recs.summary [--db warehouse/retail_recs.duckdb]``
 """
@@ -77,6 +77,13 @@ def summarize(db_path: Path) -> str:
             lines.append(
                 f"  {split:<10} {customers:>9,} customers, {buyer_rate:6.1%} bought, AUC {auc:.3f}"
             )
+        lines += ["", "Offline evaluation, NDCG@10 (recommendation_metrics):"]
+        for protocol, ranking in con.execute(
+            "select protocol, string_agg(algorithm || ' ' || printf('%.3f', ndcg), ', '"
+            " order by ndcg desc, algorithm) from recommendation_metrics where k = 10"
+            " group by protocol order by protocol"
+        ).fetchall():
+            lines.append(f"  {protocol:<16} {ranking}")
         return "\n".join(lines)
     finally:
         con.close()
