@@ -7,8 +7,10 @@
     algorithm contributed most, which contributed at all, the anchor item behind an item-CF
     suggestion, and a plain-language reason.
     lists maps each algorithm of var retail_recs__blend_weights to its ranked list relation.
+    explain=false leaves out the anchor and the reason (the evaluation needs only the ranks,
+    and the anchor search is the costliest step on long lists).
     Called by model recommendations and by its evaluation replay. -#}
-{% macro blend_recommendations(lists, items, interactions, similarity, intervals, customers, popular_items, n) %}
+{% macro blend_recommendations(lists, items, interactions, similarity, intervals, customers, popular_items, n, explain=true) %}
 {%- set weights = var('retail_recs__blend_weights') %}
 {%- set rrf_k = var('retail_recs__blend_rrf_k') %}
 
@@ -94,6 +96,8 @@ top_n as (
     where rank <= {{ n }}
 ),
 
+
+{%- if explain %}
 -- The customer's item that explains an item-CF suggestion best: max affinity × similarity.
 anchors as (
     select user_id, item_id, anchor_item_id
@@ -171,6 +175,14 @@ final as (
     left join country_lists
         on customers.country = country_lists.country
 )
+
+{%- else %}
+
+final as (
+    select user_id, rank, item_id, score, primary_algorithm, contributing_algorithms
+    from top_n
+)
+{%- endif %}
 
 select * from final
 {% endmacro %}

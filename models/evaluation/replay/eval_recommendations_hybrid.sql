@@ -11,5 +11,6 @@
     intervals=ref('eval_purchase_intervals'),
     customers=ref('eval_dim_customers'),
     popular_items=ref('eval_popular_items'),
-    n=var('retail_recs__eval_list_length')
+    n=var('retail_recs__eval_list_length'),
+    explain=false
 ) }}

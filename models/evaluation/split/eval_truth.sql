@@ -33,6 +33,24 @@ training_purchases as (
     where has_purchased
 ),
 
+-- At most var retail_recs__eval_max_customers customers are evaluated, a fixed pseudo-random
+-- sample (by hash of user_id), so the metrics stay affordable at millions of customers.
+evaluated_customers as (
+    select user_id
+    from (
+        select
+            user_id,
+            row_number() over (order by {{ sha256_hex('user_id') }}, user_id) as sample_rank
+        from (
+            select distinct test_purchases.user_id
+            from test_purchases
+            inner join training_customers
+                on test_purchases.user_id = training_customers.user_id
+        ) as candidates
+    ) as ranked
+    where sample_rank <= {{ var('retail_recs__eval_max_customers') }}
+),
+
 final as (
     select
         test_purchases.user_id,
@@ -40,8 +58,8 @@ final as (
         test_purchases.first_bought_at,
         training_purchases.user_id is not null as bought_in_training
     from test_purchases
-    inner join training_customers
-        on test_purchases.user_id = training_customers.user_id
+    inner join evaluated_customers
+        on test_purchases.user_id = evaluated_customers.user_id
     inner join training_items
         on test_purchases.item_id = training_items.item_id
     left join training_purchases
