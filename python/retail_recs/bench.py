@@ -123,6 +123,8 @@ def build_layers(data_dir: Path, db_path: Path, layers: list[str]) -> list[Step]
         command = dbt + dbt_args(args[0], data_dir, extra_args=args[1:])
         step = run_measured(command, env)
         steps.append(Step(name, step.seconds, step.peak_rss_gib))
+        # Printed as each layer ends, so a layer that fails later leaves these figures.
+        print(f"{'':>12}  {name:<20}{step.seconds:>9.1f}{step.peak_rss_gib:>10.2f}", flush=True)
         if name in ("segments", "similarity+recs", "svd+ease+final list", "evaluation"):
             report_models(db_path)
         if name == "similarity+recs":

@@ -1,17 +1,3 @@
--- Evaluation replay of recommendations (the final blend) for the new-items protocol: the
--- same macro over the new-items lists, on the training events.
-{%- set lists = {} %}
-{%- for algorithm in var('retail_recs__blend_weights') %}
-{%- do lists.update({algorithm: ref('eval_recommendations_' ~ algorithm ~ '_new_items')}) %}
-{%- endfor %}
-{{ blend_recommendations(
-    lists=lists,
-    items=ref('eval_dim_items'),
-    interactions=ref('eval_fct_interactions'),
-    similarity=ref('eval_item_similarity'),
-    intervals=ref('eval_purchase_intervals'),
-    customers=ref('eval_dim_customers'),
-    popular_items=ref('eval_popular_items'),
-    n=var('retail_recs__eval_list_length'),
-    explain=false
-) }}
+-- Evaluation replay of recommendations (the final blend) for the new-items protocol: macro
+-- blend_recommendations over the new-items lists (see macro replay_blend).
+{{ replay_blend('_new_items') }}
