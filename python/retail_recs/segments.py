@@ -14,6 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from retail_recs.propensity import LogisticModel
+
 MISSING_SUFFIX = "__missing"
 
 
@@ -91,3 +93,37 @@ def outcome_vector(table: pa.Table, column: str) -> np.ndarray:
     if values.null_count:
         raise ValueError(f"{column} has {values.null_count} NULL outcomes")
     return pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False)
+
+
+# The propensity model is stored one row per term (propensity_coefficients); its intercept
+# row carries this name.
+INTERCEPT_TERM = "(intercept)"
+
+
+def logistic_terms(fitted: LogisticModel) -> dict[str, list]:
+    """A fitted model as columns of one row per term, the intercept first: term, coefficient
+    (rounded to 10 decimals so rebuilds are identical), standardized_mean, standardized_scale
+    (NULL for the intercept)."""
+    return {
+        "term": [INTERCEPT_TERM, *fitted.feature_names],
+        "coefficient": list(
+            np.round(np.concatenate([[fitted.intercept], fitted.coefficients]), 10)
+        ),
+        "standardized_mean": [None, *fitted.standardized_mean],
+        "standardized_scale": [None, *fitted.standardized_scale],
+    }
+
+
+def logistic_from_terms(terms: list[dict]) -> LogisticModel:
+    """The model back from rows written by ``logistic_terms`` (plus a ``converged`` column)."""
+    intercept = next(term for term in terms if term["term"] == INTERCEPT_TERM)
+    features = [term for term in terms if term["term"] != INTERCEPT_TERM]
+    return LogisticModel(
+        intercept=intercept["coefficient"],
+        coefficients=np.array([term["coefficient"] for term in features]),
+        standardized_mean=np.array([term["standardized_mean"] for term in features]),
+        standardized_scale=np.array([term["standardized_scale"] for term in features]),
+        feature_names=tuple(term["term"] for term in features),
+        converged=bool(intercept["converged"]),
+        iterations=0,
+    )

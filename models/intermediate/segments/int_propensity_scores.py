@@ -6,29 +6,14 @@ customers' probabilities as of now). Math in retail_recs.propensity.
 import numpy as np
 import pyarrow as pa
 
-from retail_recs import propensity, segments
-
-INTERCEPT = "(intercept)"
-
-
-def fitted_model(dbt) -> propensity.LogisticModel:
-    terms = dbt.ref("propensity_coefficients").to_arrow_table().to_pylist()
-    intercept = next(term for term in terms if term["term"] == INTERCEPT)
-    features = [term for term in terms if term["term"] != INTERCEPT]
-    return propensity.LogisticModel(
-        intercept=intercept["coefficient"],
-        coefficients=np.array([term["coefficient"] for term in features]),
-        standardized_mean=np.array([term["standardized_mean"] for term in features]),
-        standardized_scale=np.array([term["standardized_scale"] for term in features]),
-        feature_names=tuple(term["term"] for term in features),
-        converged=intercept["converged"],
-        iterations=0,
-    )
+from retail_recs import segments
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    fitted = fitted_model(dbt)
+    fitted = segments.logistic_from_terms(
+        dbt.ref("propensity_coefficients").to_arrow_table().to_pylist()
+    )
     snapshots = dbt.ref("int_customer_snapshots").to_arrow_table()
     probability = fitted.predict_proba(segments.design_matrix(snapshots, fitted.feature_names))
     return pa.table(

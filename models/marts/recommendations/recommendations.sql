@@ -1,11 +1,7 @@
 -- Built by macro blend_recommendations (macros/pipeline/blend_recommendations.sql, which
 -- documents the logic); the evaluation replay calls it too, on the training period.
-{%- set lists = {} %}
-{%- for algorithm in var('retail_recs__blend_weights') %}
-{%- do lists.update({algorithm: ref('recommendations_' ~ algorithm)}) %}
-{%- endfor %}
 {{ blend_recommendations(
-    lists=lists,
+    lists=blend_lists('recommendations_'),
     items=ref('dim_items'),
     interactions=ref('fct_interactions'),
     similarity=ref('item_similarity'),

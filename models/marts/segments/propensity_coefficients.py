@@ -5,12 +5,9 @@ time; the outcome is an order in the horizon after that cutoff. Math in
 retail_recs.propensity; one row per model term, so analysts can read what drives buying.
 """
 
-import numpy as np
 import pyarrow as pa
 
 from retail_recs import propensity, segments
-
-INTERCEPT = "(intercept)"
 
 
 def model(dbt, session):
@@ -27,15 +24,14 @@ def model(dbt, session):
         l2=l2,
         feature_names=names,
     )
-    n_terms = len(names) + 1
+    terms = segments.logistic_terms(fitted)
+    n_terms = len(terms["term"])
     return pa.table(
         {
-            "term": pa.array([INTERCEPT, *names]),
-            "coefficient": pa.array(
-                np.round(np.concatenate([[fitted.intercept], fitted.coefficients]), 10)
-            ),
-            "standardized_mean": pa.array([None, *fitted.standardized_mean], pa.float64()),
-            "standardized_scale": pa.array([None, *fitted.standardized_scale], pa.float64()),
+            "term": pa.array(terms["term"]),
+            "coefficient": pa.array(terms["coefficient"], pa.float64()),
+            "standardized_mean": pa.array(terms["standardized_mean"], pa.float64()),
+            "standardized_scale": pa.array(terms["standardized_scale"], pa.float64()),
             "training_customers": pa.array([training.num_rows] * n_terms, pa.int64()),
             "l2_penalty": pa.array([l2] * n_terms, pa.float64()),
             "converged": pa.array([bool(fitted.converged)] * n_terms),

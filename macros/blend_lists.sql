@@ -2,12 +2,8 @@
     in list_suffix ('' for repeats allowed, '_new_items' for the new-items protocol); ranks
     only (explain=false), var retail_recs__eval_list_length long. -#}
 {% macro replay_blend(list_suffix) %}
-    {%- set lists = {} %}
-    {%- for algorithm in var('retail_recs__blend_weights') %}
-        {%- do lists.update({algorithm: ref('eval_recommendations_' ~ algorithm ~ list_suffix)}) %}
-    {%- endfor %}
     {{ blend_recommendations(
-        lists=lists,
+        lists=blend_lists('eval_recommendations_', list_suffix),
         items=ref('eval_dim_items'),
         interactions=ref('eval_fct_interactions'),
         similarity=ref('eval_item_similarity'),
@@ -17,4 +13,15 @@
         n=var('retail_recs__eval_list_length'),
         explain=false
     ) }}
+{% endmacro %}
+
+{#- The lists the blend fuses: {algorithm: ref(prefix ~ algorithm ~ suffix)} for every
+    algorithm of var retail_recs__blend_weights ('recommendations_' for production,
+    'eval_recommendations_' and a protocol suffix for the replay). -#}
+{% macro blend_lists(prefix, suffix='') %}
+    {%- set lists = {} %}
+    {%- for algorithm in var('retail_recs__blend_weights') %}
+        {%- do lists.update({algorithm: ref(prefix ~ algorithm ~ suffix)}) %}
+    {%- endfor %}
+    {{ return(lists) }}
 {% endmacro %}
