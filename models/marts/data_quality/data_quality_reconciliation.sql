@@ -1,4 +1,4 @@
--- Row accounting per source: raw = accepted + duplicates + rejected, checked by a test.
+-- Row accounting per source: raw = accepted + duplicates + rejected + erased, checked by a test.
 with source_rows as (
     select * from {{ ref('int_source_row_counts') }}
 ),
@@ -21,9 +21,11 @@ final as (
         source_rows.accepted_rows,
         quarantine_counts.duplicate_rows,
         quarantine_counts.rejected_rows,
+        source_rows.erased_rows,
         source_rows.raw_rows = source_rows.accepted_rows
             + quarantine_counts.duplicate_rows
-            + quarantine_counts.rejected_rows as is_reconciled
+            + quarantine_counts.rejected_rows
+            + source_rows.erased_rows as is_reconciled
     from source_rows
     inner join quarantine_counts
         on source_rows.source_name = quarantine_counts.source_name

@@ -19,6 +19,10 @@ rejected as (
     select 'customers', rejection_reason, count(*)
     from {{ ref('stg_customers_quarantine') }}
     group by rejection_reason
+    union all
+    select 'campaign_events', rejection_reason, count(*)
+    from {{ ref('stg_campaign_events_quarantine') }}
+    group by rejection_reason
 ),
 
 final as (

@@ -1,7 +1,9 @@
 -- Raw customers as text, one column per contract field. Email and phone leave the source only
 -- as validity flags and salted hashes: the raw values are read again solely by the pii schema.
+-- Rows of erased customers (erasure_requests) are dropped here, before anything reads them.
 with source as (
     select * from {{ source_relation('customers') }}
+    where not {{ is_erased('user_id') }}
 ),
 
 contacts_normalized as (

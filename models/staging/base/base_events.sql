@@ -1,7 +1,9 @@
 -- Raw events as text, one column per contract field: parsing happens in stg_events_checked,
 -- so whatever types the source uses, a malformed value becomes a rejection, not a failed build.
+-- Rows of erased customers (erasure_requests) are dropped here, before anything reads them.
 with source as (
     select * from {{ source_relation('events') }}
+    where not {{ is_erased('user_id') }}
 ),
 
 renamed as (

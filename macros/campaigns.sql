@@ -1,0 +1,37 @@
+{#- Helpers of the campaign models: targeting lists, the experiment split, coupon codes. -#}
+
+{#- True when value is one of the '|'-separated entries of list_expression (or the list is
+    NULL, which targets everyone). -#}
+{% macro in_target_list(list_expression, value_expression) %}
+    (
+        {{ list_expression }} is null
+        or {{ dbt.position(
+            dbt.concat(["'|'", value_expression, "'|'"]),
+            dbt.concat(["'|'", list_expression, "'|'"])
+        ) }} > 0
+    )
+{% endmacro %}
+
+{#- A number in [0, 1) from a lower-case hex digest (such as dbt.hash, i.e. md5): its first 8
+    digits read as an integer over 16^8. md5 is the same on every warehouse and version
+    (unlike hash()), so a rebuild, or a move to Spark, keeps everyone in the same group. -#}
+{% macro hex_fraction(hex_column) %}
+    (
+        {%- for digit in range(8) %}
+        ({{ dbt.position('substr(' ~ hex_column ~ ', ' ~ (digit + 1) ~ ', 1)', "'0123456789abcdef'") }} - 1)
+            * {{ 16 ** (7 - digit) }}{% if not loop.last %} +{% endif %}
+        {%- endfor %}
+    ) / {{ 16 ** 8 }}.0
+{% endmacro %}
+
+{#- A coupon code: the campaign's prefix and 16 hex digits (64 bits) of a keyed sha256 of
+    campaign and customer. Without the secret var retail_recs__coupon_salt a code can be
+    neither derived from a customer id nor matched back to one. -#}
+{% macro coupon_code(prefix_expression, campaign_expression, user_expression) %}
+    {%- set salt = "'" ~ (var('retail_recs__coupon_salt') | replace("'", "''")) ~ "'" -%}
+    {{ dbt.concat([
+        'upper(' ~ prefix_expression ~ ')',
+        "'-'",
+        'upper(substr(' ~ sha256_hex(dbt.concat([salt, "'|'", campaign_expression, "'|'", user_expression])) ~ ', 1, 16))'
+    ]) }}
+{% endmacro %}

@@ -1,0 +1,148 @@
+-- Everyone a campaign targets (segments, clusters, minimum propensity), with the reasons that
+-- exclude a customer on their own (consent, contact, products, recent messages) and the
+-- experiment group the customer's hash falls in. campaign_audiences adds the rules that
+-- depend on other campaigns' audiences.
+with campaigns as (
+    select * from {{ ref('campaigns') }}
+),
+
+customers as (
+    select
+        user_id,
+        has_valid_email,
+        has_valid_phone,
+        email_opt_in,
+        sms_opt_in
+    from {{ ref('dim_customers') }}
+),
+
+rfm as (
+    select user_id, rfm_segment from {{ ref('customer_rfm') }}
+),
+
+clusters as (
+    select user_id, cluster_id from {{ ref('customer_clusters') }}
+),
+
+propensity as (
+    select user_id, purchase_probability from {{ ref('customer_propensity') }}
+),
+
+campaign_events as (
+    select * from {{ ref('stg_campaign_events') }}
+),
+
+product_counts as (
+    select campaign_id, user_id, count(*) as product_count
+    from {{ ref('int_campaign_products') }}
+    group by campaign_id, user_id
+),
+
+-- An unsubscribe withdraws consent to its channel for every campaign starting after it.
+unsubscribes as (
+    select
+        campaign_events.user_id,
+        campaigns.channel,
+        min(campaign_events.event_at) as unsubscribed_at
+    from campaign_events
+    inner join campaigns
+        on campaign_events.campaign_id = campaigns.campaign_id
+    where campaign_events.event_type = 'unsubscribed'
+    group by campaign_events.user_id, campaigns.channel
+),
+
+sends as (
+    select user_id, campaign_id, event_at
+    from campaign_events
+    where event_type = 'sent'
+),
+
+profiles as (
+    select
+        customers.*,
+        rfm.rfm_segment,
+        clusters.cluster_id,
+        propensity.purchase_probability
+    from customers
+    left join rfm
+        on customers.user_id = rfm.user_id
+    left join clusters
+        on customers.user_id = clusters.user_id
+    left join propensity
+        on customers.user_id = propensity.user_id
+),
+
+targeted as (
+    select
+        campaigns.campaign_id,
+        campaigns.channel,
+        campaigns.starts_on,
+        campaigns.frequency_cap_days,
+        campaigns.control_share,
+        profiles.*,
+        {{ dbt.hash(dbt.concat(['campaigns.campaign_id', "':'", 'profiles.user_id'])) }}
+            as assignment_hash
+    from campaigns
+    cross join profiles
+    where {{ in_target_list('campaigns.target_segments', 'profiles.rfm_segment') }}
+        and {{ in_target_list(
+            'campaigns.target_clusters',
+            'cast(profiles.cluster_id as ' ~ dbt.type_string() ~ ')'
+        ) }}
+        and (
+            campaigns.min_propensity is null
+            or profiles.purchase_probability >= campaigns.min_propensity
+        )
+),
+
+-- A message of another campaign (a sent event) within the cap before this campaign starts.
+recently_messaged as (
+    select distinct targeted.campaign_id, targeted.user_id
+    from targeted
+    inner join sends
+        on targeted.user_id = sends.user_id
+        and targeted.campaign_id <> sends.campaign_id
+    where sends.event_at < cast(targeted.starts_on as {{ dbt.type_timestamp() }})
+        and sends.event_at >= cast({{ dbt.dateadd(
+            'day', '-1 * targeted.frequency_cap_days', 'targeted.starts_on'
+        ) }} as {{ dbt.type_timestamp() }})
+),
+
+final as (
+    select
+        targeted.campaign_id,
+        targeted.user_id,
+        targeted.rfm_segment,
+        targeted.cluster_id,
+        targeted.purchase_probability,
+        case
+            when not (
+                case when targeted.channel = 'email' then targeted.email_opt_in
+                    else targeted.sms_opt_in end
+            )
+                or unsubscribes.unsubscribed_at
+                < cast(targeted.starts_on as {{ dbt.type_timestamp() }})
+                then 'no_consent'
+            when not (
+                case when targeted.channel = 'email' then targeted.has_valid_email
+                    else targeted.has_valid_phone end
+            )
+                then 'no_valid_contact'
+            when product_counts.product_count is null then 'no_recommendations'
+        end as base_exclusion_reason,
+        recently_messaged.user_id is not null as was_recently_messaged,
+        {{ hex_fraction('targeted.assignment_hash') }} as treatment_bucket,
+        coalesce(product_counts.product_count, 0) as product_count
+    from targeted
+    left join unsubscribes
+        on targeted.user_id = unsubscribes.user_id
+        and targeted.channel = unsubscribes.channel
+    left join product_counts
+        on targeted.campaign_id = product_counts.campaign_id
+        and targeted.user_id = product_counts.user_id
+    left join recently_messaged
+        on targeted.campaign_id = recently_messaged.campaign_id
+        and targeted.user_id = recently_messaged.user_id
+)
+
+select * from final

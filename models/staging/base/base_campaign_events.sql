@@ -1,0 +1,20 @@
+-- Raw campaign events as text, without erased customers' rows: parsing happens in
+-- stg_campaign_events_checked, so a malformed value is quarantined, not a failed build.
+with source as (
+    select * from {{ source_relation('campaign_events') }}
+    where not {{ is_erased('user_id') }}
+),
+
+renamed as (
+    select
+        cast(event_id as {{ dbt.type_string() }}) as event_id,
+        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
+        cast(user_id as {{ dbt.type_string() }}) as user_id,
+        cast(event_type as {{ dbt.type_string() }}) as event_type,
+        cast(event_at as {{ dbt.type_string() }}) as event_at,
+        cast(order_id as {{ dbt.type_string() }}) as order_id,
+        cast(order_value as {{ dbt.type_string() }}) as order_value
+    from source
+)
+
+select * from renamed

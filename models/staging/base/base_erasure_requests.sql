@@ -1,0 +1,13 @@
+-- Erasure requests with cleaned ids: the list every other base model filters out.
+with source as (
+    select * from {{ source_relation('erasure_requests') }}
+),
+
+final as (
+    select
+        {{ clean_text('cast(user_id as ' ~ dbt.type_string() ~ ')') }} as user_id,
+        {{ parse_timestamp_utc('cast(requested_at as ' ~ dbt.type_string() ~ ')') }} as requested_at
+    from source
+)
+
+select * from final

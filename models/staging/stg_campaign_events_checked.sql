@@ -1,0 +1,107 @@
+-- Every raw campaign event with its parsed fields and the first rule it breaks (seed
+-- rejection_reasons, source 'campaign_events'). stg_campaign_events and
+-- stg_campaign_events_quarantine split this table, so raw = accepted + quarantined (+ erased).
+{{ config(materialized='table') }}
+
+with events as (
+    select * from {{ ref('base_campaign_events') }}
+),
+
+campaigns as (
+    select campaign_id from {{ ref('campaigns') }}
+),
+
+customers as (
+    select user_id from {{ ref('stg_customers') }}
+),
+
+parsed as (
+    select
+        {{ clean_text('event_id') }} as event_id,
+        {{ clean_text('events.campaign_id') }} as campaign_id,
+        {{ clean_text('user_id') }} as user_id,
+        lower({{ clean_text('event_type') }}) as event_type,
+        {{ parse_timestamp_utc(clean_text('event_at')) }} as event_at,
+        {{ clean_text('order_id') }} as order_id,
+        {{ dbt.safe_cast(clean_text('order_value'), type_double()) }} as order_value,
+        events.event_type as raw_event_type,
+        events.event_at as raw_event_at,
+        events.order_value as raw_order_value
+    from events
+),
+
+row_rules_checked as (
+    select
+        parsed.*,
+        case
+            when parsed.event_id is null then 'missing_event_id'
+            when parsed.user_id is null then 'missing_user_id'
+            when campaigns.campaign_id is null then 'unknown_campaign'
+            when customers.user_id is null then 'unknown_customer'
+            when parsed.event_type is null
+                or parsed.event_type not in (
+                    'sent', 'delivered', 'opened', 'clicked', 'converted', 'unsubscribed'
+                )
+                then 'unknown_event_type'
+            when parsed.event_at is null then 'unparseable_timestamp'
+            when parsed.event_at > cast({{ dbt.dateadd(
+                'hour', var('retail_recs__future_tolerance_hours'), dbt.current_timestamp()
+            ) }} as {{ dbt.type_timestamp() }}) then 'future_timestamp'
+            when {{ clean_text('parsed.raw_order_value') }} is not null
+                and not coalesce(parsed.order_value >= 0, false)
+                then 'invalid_order_value'
+        end as row_rejection_reason
+    from parsed
+    left join campaigns
+        on parsed.campaign_id = campaigns.campaign_id
+    left join customers
+        on parsed.user_id = customers.user_id
+),
+
+{#- As in stg_events_checked: identical rows are ties of one ordering, so row_number > rank
+    marks the extra copies, and among valid rows dense_rank > 1 a later version of an id. -#}
+{%- set versions -%}
+    partition by event_id
+    order by
+        case when row_rejection_reason is null then 0 else 1 end,
+        event_at, campaign_id, user_id, event_type, order_id, order_value,
+        raw_event_type, raw_event_at, raw_order_value
+{%- endset %}
+
+versions_ranked as (
+    select
+        *,
+        row_number() over ({{ versions }}) as version_row_number,
+        rank() over ({{ versions }}) as version_rank,
+        dense_rank() over ({{ versions }}) as version_dense_rank
+    from row_rules_checked
+),
+
+classified as (
+    select
+        *,
+        case
+            when version_row_number > version_rank then 'exact_duplicate'
+            when row_rejection_reason is not null then row_rejection_reason
+            when version_dense_rank > 1 then 'repeated_event_id'
+        end as rejection_reason
+    from versions_ranked
+),
+
+final as (
+    select
+        event_id,
+        campaign_id,
+        user_id,
+        event_type,
+        event_at,
+        order_id,
+        order_value,
+        case when rejection_reason is not null then raw_event_type end as raw_event_type,
+        case when rejection_reason is not null then raw_event_at end as raw_event_at,
+        case when rejection_reason is not null then raw_order_value end as raw_order_value,
+        rejection_reason
+    from classified
+)
+
+select * from final
