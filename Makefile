@@ -18,11 +18,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Install, generate the demo data, build the warehouse, print a summary.
+## Install, generate the demo data, build the warehouse, then play a campaign round (simulated
+## responses, rebuild of what depends on them, export), and print a summary.
 demo: install
 	$(BIN)/python -m retail_recs.demo_data --out data/demo $(DEMO_ARGS)
 	mkdir -p "$$(dirname "$${RETAIL_RECS_DB:-warehouse/retail_recs.duckdb}")"
 	$(BIN)/dbt build --project-dir . --profiles-dir .
+	$(BIN)/python -m retail_recs.demo_data.responses --db "$${RETAIL_RECS_DB:-warehouse/retail_recs.duckdb}" --out data/demo
+	$(BIN)/dbt build --project-dir . --profiles-dir . --select source:retail.campaign_events+
+	$(BIN)/python -m retail_recs.export_campaigns
 	$(BIN)/python -m retail_recs.summary
 
 ## Lint, then the whole pytest suite (which builds warehouses end to end).
@@ -51,4 +55,4 @@ docs: install
 	$(BIN)/dbt docs generate --project-dir . --profiles-dir .
 
 clean:
-	rm -rf target logs warehouse data
+	rm -rf target logs warehouse data exports

@@ -55,11 +55,11 @@
     }) }}
 {% endmacro %}
 
-{#- A relation with these typed columns and no rows. -#}
+{#- A relation with these typed columns and no rows (callers alias it, like any source). -#}
 {% macro empty_relation(columns) %}
     (select
         {%- for name, data_type in columns.items() %}
         cast(null as {{ data_type }}) as {{ name }}{% if not loop.last %},{% endif %}
         {%- endfor %}
-    where 1 = 0) as empty_source
+    where 1 = 0)
 {% endmacro %}

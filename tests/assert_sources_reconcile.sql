@@ -8,13 +8,13 @@ with counts as (
     {% for source_name, user_id_column in sources.items() %}
     select
         '{{ source_name }}' as source_name,
-        (select count(*) from {{ source_relation(source_name) }}) as raw_rows,
+        (select count(*) from {{ source_relation(source_name) }} as source_rows) as raw_rows,
         (select count(*) from {{ ref('stg_' ~ source_name) }}) as accepted_rows,
         (select count(*) from {{ ref('stg_' ~ source_name ~ '_quarantine') }}) as quarantined_rows,
         (
             select count(*)
-            from {{ source_relation(source_name) }}
-            where {{ is_erased(user_id_column) if user_id_column else '1 = 0' }}
+            from {{ source_relation(source_name) }} as source_rows
+            where {{ is_erased('source_rows.' ~ user_id_column) if user_id_column else '1 = 0' }}
         ) as erased_rows
     {% if not loop.last %}union all{% endif %}
     {% endfor %}

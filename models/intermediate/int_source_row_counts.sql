@@ -8,12 +8,12 @@ with counts as (
     {% for source_name, user_id_column in sources.items() %}
     select
         '{{ source_name }}' as source_name,
-        (select count(*) from {{ source_relation(source_name) }}) as raw_rows,
+        (select count(*) from {{ source_relation(source_name) }} as source_rows) as raw_rows,
         {% if user_id_column -%}
         (
             select count(*)
-            from {{ source_relation(source_name) }}
-            where {{ is_erased(user_id_column) }}
+            from {{ source_relation(source_name) }} as source_rows
+            where {{ is_erased('source_rows.' ~ user_id_column) }}
         )
         {%- else -%}
         0

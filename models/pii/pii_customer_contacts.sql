@@ -1,7 +1,7 @@
 -- Raw contact details of accepted customers, normalized: the only model that holds them.
 -- Campaign exports join here by user_id at export time; nothing else may.
 with source as (
-    select * from {{ source_relation('customers') }}
+    select * from {{ source_relation('customers') }} as source_rows
 ),
 
 customers as (

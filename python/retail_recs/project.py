@@ -10,6 +10,8 @@ from pathlib import Path
 PROJECT_DIR = Path(os.environ.get("RETAIL_RECS_PROJECT_DIR", Path(__file__).resolve().parents[2]))
 DEFAULT_DB = Path("warehouse/retail_recs.duckdb")
 SOURCE_NAMES = ("events", "items", "customers")
+# Sources a data folder may lack: no file means no rows (the var is null), not an error.
+OPTIONAL_SOURCE_NAMES = ("erasure_requests", "campaign_events")
 # A data folder may carry dbt vars of its own (e.g. its evaluation protocol) in this file.
 DATA_VARS_FILE = "dbt_vars.json"
 
@@ -20,18 +22,34 @@ def database_path() -> Path:
 
 
 def source_vars(data_dir: Path) -> dict[str, object]:
-    """dbt vars that point the three sources at ``<data_dir>/<name>.parquet``, plus the vars
-    in ``<data_dir>/dbt_vars.json`` when the data set brings its own (Online Retail brings its
-    evaluation protocol)."""
+    """dbt vars that point the sources at the Parquet files of ``data_dir``.
+
+    ``retail_recs__<name>_location`` is the resolved path of ``<data_dir>/<name>.parquet``
+    for the three required sources (a missing one is an error) and for each optional source
+    whose file exists; an optional source without a file gets None (JSON null: no rows). The
+    vars in ``<data_dir>/dbt_vars.json`` come first when the data set brings its own (Online
+    Retail brings its evaluation protocol).
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        Folder of contract files.
+
+    Returns
+    -------
+    dict
+        The vars, ready for ``dbt --vars``.
+    """
     for name in SOURCE_NAMES:
         path = data_dir / f"{name}.parquet"
         if not path.exists():
             raise FileNotFoundError(f"missing source file {path}")
     own_vars = data_dir / DATA_VARS_FILE
+    locations: dict[str, object] = {}
+    for name in (*SOURCE_NAMES, *OPTIONAL_SOURCE_NAMES):
+        path = data_dir / f"{name}.parquet"
+        locations[f"retail_recs__{name}_location"] = str(path.resolve()) if path.exists() else None
     return {
         **(json.loads(own_vars.read_text(encoding="utf-8")) if own_vars.exists() else {}),
-        **{
-            f"retail_recs__{name}_location": str((data_dir / f"{name}.parquet").resolve())
-            for name in SOURCE_NAMES
-        },
+        **locations,
     }

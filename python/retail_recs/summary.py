@@ -1,5 +1,6 @@
 """Print what a build produced: rows per key table, rejected rows by reason, the customer
-clusters, how well the propensity model ranks, and the offline evaluation of every recommender.
+clusters, how well the propensity model ranks, the offline evaluation of every recommender,
+and each campaign's audience and measured uplift.
 
 Usage: ``python -m retail_recs.summary [--db warehouse/retail_recs.duckdb]``
 """
@@ -35,6 +36,7 @@ KEY_TABLES = (
     "customer_rfm",
     "customer_clusters",
     "customer_propensity",
+    "campaign_audiences",
 )
 
 
@@ -48,15 +50,15 @@ def summarize(db_path: Path) -> str:
         for table in KEY_TABLES:
             (count,) = con.execute(f"select count(*) from {table}").fetchall()[0]
             lines.append(f"  {table:<28}{count:>12,}")
-        lines += ["", "Reconciliation (raw = accepted + duplicates + rejected):"]
-        for source, raw, accepted, dupes, rejected, ok in con.execute(
+        lines += ["", "Reconciliation (raw = accepted + duplicates + rejected + erased):"]
+        for source, raw, accepted, dupes, rejected, erased, ok in con.execute(
             "select source_name, raw_rows, accepted_rows, duplicate_rows, rejected_rows,"
-            " is_reconciled from data_quality_reconciliation order by source_name"
+            " erased_rows, is_reconciled from data_quality_reconciliation order by source_name"
         ).fetchall():
             status = "ok" if ok else "MISMATCH"
             lines.append(
-                f"  {source:<10} {raw:>11,} = {accepted:>11,} + {dupes:>9,} + {rejected:>9,}"
-                f"  {status}"
+                f"  {source:<15} {raw:>11,} = {accepted:>11,} + {dupes:>7,} + {rejected:>7,}"
+                f" + {erased:>5,}  {status}"
             )
         lines += ["", "Rejected rows by reason:"]
         for source, reason, count in con.execute(
@@ -84,9 +86,39 @@ def summarize(db_path: Path) -> str:
             " group by protocol order by protocol"
         ).fetchall():
             lines.append(f"  {protocol:<16} {ranking}")
+        lines += _campaign_lines(con)
         return "\n".join(lines)
     finally:
         con.close()
+
+
+def _campaign_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Audience per campaign and, once responses are loaded, the measured conversion uplift."""
+    lines = ["", "Campaigns (campaign_audiences, campaign_performance):"]
+    for campaign, channel, treated, held_out, excluded, reasons in con.execute(
+        "select campaign_id, any_value(channel),"
+        " count(*) filter (where experiment_group = 'treatment'),"
+        " count(*) filter (where experiment_group = 'control'),"
+        " count(*) filter (where not is_eligible),"
+        " string_agg(distinct exclusion_reason, ', ' order by exclusion_reason)"
+        " from campaign_audiences group by campaign_id order by min(starts_on), campaign_id"
+    ).fetchall():
+        lines.append(
+            f"  {campaign:<20} {channel:<5} {treated:>7,} treated {held_out:>6,} control"
+            f" {excluded:>7,} excluded ({reasons or 'none'})"
+        )
+    for campaign, sent, uplift, low, high, p_value, revenue in con.execute(
+        "select campaign_id, sent, conversion_uplift, conversion_uplift_ci_low,"
+        " conversion_uplift_ci_high, p_value, incremental_revenue from campaign_performance"
+        " where segment_type = 'all' and conversion_uplift_ci_low is not null"
+        " order by campaign_id"
+    ).fetchall():
+        lines.append(
+            f"  {campaign:<20} sent {sent:>6,}: conversion uplift {uplift:+.1%}"
+            f" (95% CI {low:+.1%} to {high:+.1%}, p = {p_value:.3g}),"
+            f" incremental revenue {revenue:,.0f}"
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,7 @@ import pytest
 from retail_recs import online_retail
 from retail_recs.build import run_dbt
 from retail_recs.demo_data import load_ground_truth
+from retail_recs.demo_data.responses import load_campaign_truth, simulate_responses
 from retail_recs.project import PROJECT_DIR
 
 ONLINE_RETAIL_FILE = Path(
@@ -88,7 +89,26 @@ def ground_truth(small_demo_data) -> dict:
     return load_ground_truth(small_demo_data)
 
 
+def play_campaign_round(data_dir: Path, db_path: Path, seed: int = 7) -> None:
+    """What `make demo` does after the first build: simulate the responses to the campaigns
+    in ``db_path`` into ``data_dir``, then rebuild everything that depends on them."""
+    simulate_responses(db_path, data_dir, seed)
+    result = run_dbt(
+        "build", data_dir, db_path, extra_args=["--select", "source:retail.campaign_events+"]
+    )
+    assert result.success, f"dbt build after loading campaign responses failed: {result.exception}"
+
+
 @pytest.fixture(scope="session")
 def demo_warehouse(small_demo_data, tmp_path_factory) -> Path:
-    """A warehouse built with `dbt build` on the small demo set; every dbt test must pass."""
-    return build_warehouse(small_demo_data, tmp_path_factory.mktemp("demo_db"))
+    """A warehouse built with `dbt build` on the small demo set, then rebuilt with simulated
+    campaign responses (as `make demo` does); every dbt test must pass."""
+    db_path = build_warehouse(small_demo_data, tmp_path_factory.mktemp("demo_db"))
+    play_campaign_round(small_demo_data, db_path)
+    return db_path
+
+
+@pytest.fixture(scope="session")
+def campaign_truth(demo_warehouse, small_demo_data) -> dict:
+    """What the response simulator planted for the demo warehouse's campaigns."""
+    return load_campaign_truth(small_demo_data)

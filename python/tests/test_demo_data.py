@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import datetime, timezone
 from itertools import combinations
 from math import comb
 from pathlib import Path
@@ -21,9 +22,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from retail_recs.demo_data import (
+    CAMPAIGN_EVENTS_SCHEMA,
     CUSTOMERS_SCHEMA,
     DIRTY_RATES,
     DIRTY_REASONS,
+    ERASURE_RATE,
+    ERASURE_SCHEMA,
     EVENTS_SCHEMA,
     ITEMS_SCHEMA,
     NON_PRODUCT_ITEMS,
@@ -40,6 +44,8 @@ PARQUET_FILES = (
     "items.parquet",
     "customers.parquet",
     "customer_personas.parquet",
+    "erasure_requests.parquet",
+    "campaign_events.parquet",
 )
 EMAIL_RE = re.compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}")
 # Spellings of event_type the warehouse maps (seed event_type_synonyms), lower-cased, trimmed.
@@ -77,10 +83,14 @@ def truth(demo: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def con(demo: Path) -> duckdb.DuckDBPyConnection:
+    return classify(demo)
+
+
+def classify(demo: Path) -> duckdb.DuckDBPyConnection:
     """DuckDB with the files as views and every event row classified by the warehouse rules."""
     db = duckdb.connect()
     db.execute("set TimeZone = 'UTC'")
-    for name in ("events", "items", "customers", "customer_personas"):
+    for name in ("events", "items", "customers", "customer_personas", "erasure_requests"):
         db.execute(f"create view {name} as select * from read_parquet('{demo / name}.parquet')")
     synonyms = ", ".join(f"('{raw}', '{canon}')" for raw, canon in SYNONYMS.items())
     non_products = ", ".join(f"('{code}')" for code in NON_PRODUCT_ITEMS)
@@ -198,6 +208,81 @@ def test_invalid_arguments_are_rejected(tmp_path: Path) -> None:
         generate(tmp_path, seed=-1, **SIZES)
     with pytest.raises(ValueError, match="items"):
         generate(tmp_path, customers=400, items=10, events=20_000, seed=1)
+
+
+# --- erasure requests and the (empty) campaign events -------------------------------------------
+
+
+def test_erasure_requests_match_the_ground_truth(
+    demo: Path, con: duckdb.DuckDBPyConnection, truth: dict
+) -> None:
+    assert pq.read_schema(demo / "erasure_requests.parquet").equals(ERASURE_SCHEMA)
+    erasure = truth["erasure_requests"]
+    assert truth["files"]["erasure_requests"] == "erasure_requests.parquet"
+    ids = [u for (u,) in con.execute("select user_id from erasure_requests").fetchall()]
+    assert ids == erasure["user_ids"] == sorted(set(ids))
+    assert len(ids) == max(2, round(ERASURE_RATE * SIZES["customers"]))
+    erased = "user_id in (select user_id from erasure_requests)"
+    customer_rows = _scalar(con, f"select count(*) from customers where {erased}")
+    assert customer_rows == erasure["customer_rows"] == len(ids)
+    event_rows = _scalar(con, f"select count(*) from events where {erased}")
+    assert event_rows == erasure["event_rows"] > 0
+    # Requests arrive in the last 30 days of the span (UTC).
+    first, last = con.execute(
+        "select min(requested_at), max(requested_at) from erasure_requests"
+    ).fetchone()
+    assert first >= datetime(2025, 12, 2, tzinfo=timezone.utc)
+    assert last <= datetime(2025, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def many_erasures(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    """A data set with a quarter of the customers erased: a strong test of who is chosen."""
+    out = tmp_path_factory.mktemp("erasures")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("retail_recs.demo_data.erasure.ERASURE_RATE", 0.25)
+        generate(out, seed=SEED + 2, **SIZES)
+    return classify(out)
+
+
+@pytest.mark.parametrize("data", ["con", "many_erasures"])
+def test_erased_customers_carry_no_planted_defect(
+    data: str, request: pytest.FixtureRequest
+) -> None:
+    """Erasing them removes clean rows only, so every planted-defect count stays exact."""
+    con: duckdb.DuckDBPyConnection = request.getfixturevalue(data)
+    erased = "(select user_id from erasure_requests)"
+    # No rejected row is theirs, or shares an event, session or order with theirs.
+    touching = f"""
+        select count(*) from classified bad
+        where bad.reason is not null and (
+            bad.user_id in {erased}
+            or exists (
+                select 1 from classified own
+                where own.user_id in {erased} and own.reason is null
+                    and (own.event_id = bad.event_id or own.session_id = bad.session_id
+                        or own.order_id = bad.order_id)))
+    """
+    assert _scalar(con, touching) == 0
+    profiles = con.execute(
+        f"select user_id, email, phone from customers where user_id in {erased}"
+    ).fetchall()
+    assert len({u for u, _, _ in profiles}) == len(profiles) >= 2
+    for _, email, phone in profiles:
+        assert EMAIL_RE.fullmatch(email)
+        assert re.fullmatch(r"\+?[0-9]{7,15}", re.sub(r"[^0-9+]", "", phone))
+    buyers = f"""
+        select count(distinct user_id) from kept
+        where canon = 'purchase' and user_id in {erased}
+    """
+    assert _scalar(con, buyers) == len(profiles)
+
+
+def test_campaign_events_file_is_empty_with_its_schema(demo: Path, truth: dict) -> None:
+    table = pq.read_table(demo / "campaign_events.parquet")
+    assert table.num_rows == 0 and table.schema.equals(CAMPAIGN_EVENTS_SCHEMA)
+    assert table.schema.field("event_at").type == pa.timestamp("us", tz="UTC")
+    assert truth["files"]["campaign_events"] == "campaign_events.parquet"
 
 
 # --- schemas and sizes --------------------------------------------------------------------------

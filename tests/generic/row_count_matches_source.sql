@@ -8,9 +8,9 @@ with counts as (
         (select count(*) from {{ model }}) as model_rows,
         (
             select count(*)
-            from {{ source_relation(source_name) }}
+            from {{ source_relation(source_name) }} as source_rows
             {%- if user_id_column is not none %}
-            where not {{ is_erased(user_id_column) }}
+            where not {{ is_erased('source_rows.' ~ user_id_column) }}
             {%- endif %}
         ) as source_rows
 ),

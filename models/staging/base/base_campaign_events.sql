@@ -1,8 +1,8 @@
 -- Raw campaign events as text, without erased customers' rows: parsing happens in
 -- stg_campaign_events_checked, so a malformed value is quarantined, not a failed build.
 with source as (
-    select * from {{ source_relation('campaign_events') }}
-    where not {{ is_erased('user_id') }}
+    select * from {{ source_relation('campaign_events') }} as source_rows
+    where not {{ is_erased('source_rows.user_id') }}
 ),
 
 renamed as (

@@ -2,8 +2,8 @@
 -- as validity flags and salted hashes: the raw values are read again solely by the pii schema.
 -- Rows of erased customers (erasure_requests) are dropped here, before anything reads them.
 with source as (
-    select * from {{ source_relation('customers') }}
-    where not {{ is_erased('user_id') }}
+    select * from {{ source_relation('customers') }} as source_rows
+    where not {{ is_erased('source_rows.user_id') }}
 ),
 
 contacts_normalized as (

@@ -1,6 +1,6 @@
 -- Erasure requests with cleaned ids: the list every other base model filters out.
 with source as (
-    select * from {{ source_relation('erasure_requests') }}
+    select * from {{ source_relation('erasure_requests') }} as source_rows
 ),
 
 final as (

@@ -2,8 +2,8 @@
 -- so whatever types the source uses, a malformed value becomes a rejection, not a failed build.
 -- Rows of erased customers (erasure_requests) are dropped here, before anything reads them.
 with source as (
-    select * from {{ source_relation('events') }}
-    where not {{ is_erased('user_id') }}
+    select * from {{ source_relation('events') }} as source_rows
+    where not {{ is_erased('source_rows.user_id') }}
 ),
 
 renamed as (

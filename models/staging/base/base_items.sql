@@ -1,6 +1,6 @@
 -- Raw items as text, one column per contract field; parsing happens in stg_items_checked.
 with source as (
-    select * from {{ source_relation('items') }}
+    select * from {{ source_relation('items') }} as source_rows
 ),
 
 renamed as (

@@ -11,9 +11,17 @@
   is_active.
 - ``customers.parquet``: user_id, email, phone, country, city, signup_at, birth_year, gender,
   email_opt_in, sms_opt_in.
+- ``erasure_requests.parquet``: user_id (text), requested_at (timestamp, UTC) in the last 30
+  days of the span: about 0.3% of the customers (at least 2), chosen among those without any
+  planted defect, so erasing them leaves every planted-defect count valid.
+- ``campaign_events.parquet``: event_id, campaign_id, user_id, event_type, order_id (text),
+  event_at (timestamp, UTC), order_value (float64). Written empty: responses exist only after
+  a campaign was sent; ``python -m retail_recs.demo_data.responses`` simulates them from a
+  built warehouse and overwrites this file (see ``responses``).
 - ``customer_personas.parquet``: the planted persona of every customer (ground truth).
-- ``ground_truth.json``: exact counts of every planted defect and what was planted; read it
-  with :func:`load_ground_truth`.
+- ``ground_truth.json``: exact counts of every planted defect, what was planted and who asked
+  to be erased (``erasure_requests``: user_ids, customer_rows, event_rows); read it with
+  :func:`load_ground_truth`.
 
 Ids: users 'U0000001', bots 'B000001', items 'I000001', events 'E0000000001', sessions
 'S0000000001', orders 'O000000001'. The same arguments always give byte-identical Parquet files.
@@ -22,7 +30,9 @@ Modules, one job each: ``taxonomy`` (word lists), ``catalog`` (items, groups, co
 ``personas`` and ``seasonality`` (behaviour parameters), ``customers`` (customer attributes
 and CRM rows), ``behaviour`` (clean sessions and orders), ``bots``, ``dirty`` (planted defects
 and valid messiness), ``events`` and ``writer`` (row encoding, schemas, Parquet),
-``generator`` (orchestration) and ``ground_truth``.
+``erasure`` (erasure requests), ``generator`` (orchestration) and ``ground_truth``;
+``responses`` simulates the replies to a sent campaign (reads a warehouse, not run by
+``generate``).
 """
 
 from .config import (
@@ -35,13 +45,22 @@ from .config import (
     SPAN_START,
 )
 from .dirty import DIRTY_RATES, DIRTY_REASONS, VALID_MESSINESS_RATES
+from .erasure import ERASURE_FILE, ERASURE_RATE
 from .events import INVALID_EVENT_TYPES, NON_PRODUCT_ITEMS, UNPARSEABLE_TIMESTAMPS
-from .generator import CUSTOMERS_FILE, EVENTS_FILE, ITEMS_FILE, generate
+from .generator import CAMPAIGN_EVENTS_FILE, CUSTOMERS_FILE, EVENTS_FILE, ITEMS_FILE, generate
 from .ground_truth import GROUND_TRUTH_FILE, PERSONAS_FILE, load_ground_truth
 from .personas import PERSONA_NAMES
-from .writer import CUSTOMERS_SCHEMA, EVENTS_SCHEMA, ITEMS_SCHEMA
+from .writer import (
+    CAMPAIGN_EVENTS_SCHEMA,
+    CUSTOMERS_SCHEMA,
+    ERASURE_SCHEMA,
+    EVENTS_SCHEMA,
+    ITEMS_SCHEMA,
+)
 
 __all__ = [
+    "CAMPAIGN_EVENTS_FILE",
+    "CAMPAIGN_EVENTS_SCHEMA",
     "CUSTOMERS_FILE",
     "CUSTOMERS_SCHEMA",
     "DEFAULT_CUSTOMERS",
@@ -51,6 +70,9 @@ __all__ = [
     "DEFAULT_SEED",
     "DIRTY_RATES",
     "DIRTY_REASONS",
+    "ERASURE_FILE",
+    "ERASURE_RATE",
+    "ERASURE_SCHEMA",
     "EVENTS_FILE",
     "EVENTS_SCHEMA",
     "GROUND_TRUTH_FILE",

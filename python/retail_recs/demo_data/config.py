@@ -56,6 +56,11 @@ STREAM_MESSINESS = 4
 STREAM_DIRTY_EVENTS = 5
 STREAM_PROFILES = 6
 STREAM_BOTS = 7
+STREAM_ERASURE = 8
+# The campaign response simulator (``responses``): one stream per campaign (index from its
+# id), and one for the planted dirty rows.
+STREAM_RESPONSES = 9
+STREAM_RESPONSE_DIRTY = 10
 
 
 def stream_rng(seed: int, stream: int, index: int = 0) -> np.random.Generator:

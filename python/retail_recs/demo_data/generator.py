@@ -1,4 +1,5 @@
-"""Orchestration: catalogue, calibration, chunked simulation, defects, files, ground truth."""
+"""Orchestration: catalogue, calibration, chunked simulation, defects, erasure requests, files,
+ground truth."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ from .config import (
     STREAM_CATALOG,
     STREAM_CUSTOMERS,
     STREAM_DIRTY_EVENTS,
+    STREAM_ERASURE,
     STREAM_MESSINESS,
     STREAM_PROFILES,
     VIEW,
@@ -73,10 +75,12 @@ from .dirty import (
     inject_dirty,
     target_counts,
 )
+from .erasure import ERASURE_FILE, ERASURE_RATE, ErasureCandidates, choose_erasures
 from .events import NON_PRODUCT_ITEMS, EventBlock
 from .ground_truth import GROUND_TRUTH_FILE, PERSONAS_FILE, write_ground_truth
 from .personas import PERSONA_NAMES
 from .writer import (
+    CAMPAIGN_EVENTS_SCHEMA,
     CUSTOMERS_SCHEMA,
     EVENTS_SCHEMA,
     PERSONAS_SCHEMA,
@@ -91,6 +95,8 @@ logger = logging.getLogger(__name__)
 EVENTS_FILE = "events.parquet"
 ITEMS_FILE = "items.parquet"
 CUSTOMERS_FILE = "customers.parquet"
+# Written empty here: responses exist only once a campaign was sent (see ``responses``).
+CAMPAIGN_EVENTS_FILE = "campaign_events.parquet"
 # The warehouse's bot rule; no real customer may look like this.
 BOT_MIN_VIEWS = 1000
 MAX_ITEMS = 990_000  # item ids have six digits, unknown ids go up to 9,000 beyond
@@ -109,6 +115,7 @@ class _Tally:
     next_event: int = 1
     next_session: int = 1
     next_order: int = 1
+    erasure: ErasureCandidates = field(default_factory=ErasureCandidates)
 
 
 def _chunks(n_customers: int) -> list[tuple[int, int]]:
@@ -270,6 +277,7 @@ def generate(
             )
             profiles = add_profile_defects(profiles, n_dup, n_rep, profile_rng)
             customers_writer.write_table(profiles)
+            tally.erasure.add_chunk(clean, dirty, profiles)
             tally.customer_rows += profiles.num_rows
             personas_writer.write_table(persona_table(chunk))
             tally.personas.update(np.array(PERSONA_NAMES)[chunk.persona].tolist())
@@ -280,6 +288,12 @@ def generate(
         tally.next_event += len(bots)
         bots.session, tally.next_session = _offset(bots.session, tally.next_session)
         events_writer.write_table(events_to_table(bots))
+
+    erasures, erasure_truth = choose_erasures(
+        tally.erasure, customers, stream_rng(seed, STREAM_ERASURE)
+    )
+    write_table(out / ERASURE_FILE, erasures)
+    write_table(out / CAMPAIGN_EVENTS_FILE, CAMPAIGN_EVENTS_SCHEMA.empty_table())
 
     dirty_counts = {reason: tally.planted.get(reason, 0) for reason in DIRTY_REASONS}
     dirty_counts["bot_user"] = n_bot_rows
@@ -299,6 +313,8 @@ def generate(
             "items": ITEMS_FILE,
             "customers": CUSTOMERS_FILE,
             "customer_personas": PERSONAS_FILE,
+            "erasure_requests": ERASURE_FILE,
+            "campaign_events": CAMPAIGN_EVENTS_FILE,
         },
         "row_counts": {
             "events": n_events,
@@ -332,6 +348,7 @@ def generate(
                 "repeated_user_id": CUSTOMER_REPEATED_ID_RATE,
                 "invalid_email": INVALID_EMAIL_RATE,
                 "invalid_phone": INVALID_PHONE_RATE,
+                "erasure_requests": ERASURE_RATE,
             },
             "behaviour": {
                 "guest_order_share": GUEST_ORDER_SHARE,
@@ -352,6 +369,7 @@ def generate(
         ).to_pylist(),
         "non_product_items": list(NON_PRODUCT_ITEMS),
         "seasonality": seasonality.as_json(),
+        "erasure_requests": erasure_truth,
     }
     write_ground_truth(out / GROUND_TRUTH_FILE, truth)
     return truth

@@ -90,6 +90,20 @@ PERSONAS_SCHEMA = pa.schema(
         ("active_to", pa.string()),
     ]
 )
+# Real timestamps (not text): these files come from our own systems, not a messy export.
+UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
+ERASURE_SCHEMA = pa.schema([("user_id", pa.string()), ("requested_at", UTC_TIMESTAMP)])
+CAMPAIGN_EVENTS_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("campaign_id", pa.string()),
+        ("user_id", pa.string()),
+        ("event_type", pa.string()),
+        ("event_at", UTC_TIMESTAMP),
+        ("order_id", pa.string()),
+        ("order_value", pa.float64()),
+    ]
+)
 
 # Pinned writer settings: same data in, same bytes out.
 PARQUET_OPTIONS: dict[str, object] = {
