@@ -67,6 +67,7 @@ LAYERS = (
             "recommendations",
         ],
     ),
+    ("campaigns", ["run", "--select", "intermediate.campaigns", "marts.campaigns"]),
     ("evaluation", ["run", "--select", "evaluation"]),
     ("data tests", ["test", "--exclude", "test_type:unit"]),
 )

@@ -95,7 +95,9 @@ targeted as (
         )
 ),
 
--- A message of another campaign (a sent event) within the cap before this campaign starts.
+-- A message of another campaign (a sent event) fewer than frequency_cap_days calendar days
+-- before this campaign starts: the same day count campaign_audiences uses between campaigns,
+-- so loading the sends of a campaign never changes who a later one admits.
 recently_messaged as (
     select distinct targeted.campaign_id, targeted.user_id
     from targeted
@@ -103,9 +105,9 @@ recently_messaged as (
         on targeted.user_id = sends.user_id
         and targeted.campaign_id <> sends.campaign_id
     where sends.event_at < cast(targeted.starts_on as {{ dbt.type_timestamp() }})
-        and sends.event_at >= cast({{ dbt.dateadd(
-            'day', '-1 * targeted.frequency_cap_days', 'targeted.starts_on'
-        ) }} as {{ dbt.type_timestamp() }})
+        and {{ dbt.datediff(
+            'cast(sends.event_at as date)', 'targeted.starts_on', 'day'
+        ) }} < targeted.frequency_cap_days
 ),
 
 final as (
