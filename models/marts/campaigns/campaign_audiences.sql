@@ -6,7 +6,14 @@
 -- the number of campaigns and portable (no recursion).
 {%- set campaign_order = [] -%}
 {%- set conflicts = [] -%}
-{%- if execute -%}
+{#- Before the seed is loaded (dbt compile or docs generate on an empty warehouse) there is
+    nothing to read: the SQL then compiles for no campaigns. -#}
+{%- set seed_relation = adapter.get_relation(
+    database=ref('campaigns').database,
+    schema=ref('campaigns').schema,
+    identifier=ref('campaigns').identifier
+) -%}
+{%- if execute and seed_relation is not none -%}
     {%- set order_query -%}
         select campaign_id from {{ ref('campaigns') }} order by starts_on, campaign_id
     {%- endset -%}
