@@ -3,7 +3,7 @@
 -- and back in original units it is exp(mean) - 1, a geometric-mean-like typical value.
 {%- set features = var('retail_recs__cluster_features') %}
 with clusters as (
-    select * from {{ ref('customer_clusters') }}
+    select * from {{ ref('int_customer_clusters') }}
 ),
 
 features as (

@@ -6,10 +6,10 @@ with source_rows as (
 quarantine_counts as (
     select
         source_name,
-        sum(case when rejection_reason = 'exact_duplicate' then rejected_rows else 0 end)
-            as duplicate_rows,
-        sum(case when rejection_reason <> 'exact_duplicate' then rejected_rows else 0 end)
-            as rejected_rows
+        cast(sum(case when rejection_reason = 'exact_duplicate' then rejected_rows else 0 end)
+            as {{ dbt.type_bigint() }}) as duplicate_rows,
+        cast(sum(case when rejection_reason <> 'exact_duplicate' then rejected_rows else 0 end)
+            as {{ dbt.type_bigint() }}) as rejected_rows
     from {{ ref('data_quality_rejections') }}
     group by source_name
 ),

@@ -1,4 +1,6 @@
 """k-means clusters of the customers who have ordered, at the k chosen in cluster_selection.
+The mart customer_clusters publishes them under a contract (dbt enforces contracts on SQL
+models only).
 
 Features: var retail_recs__cluster_features of customer_features, log(1 + x) and
 standardized; k-means++ with a fixed seed, so a rebuild on the same data gives the same
