@@ -9,7 +9,7 @@ ONLINE_RETAIL ?= ../shared/data/online_retail.parquet
 
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: install demo test lint online-retail metrics-report bench docs clean
+.PHONY: install demo test lint publish online-retail metrics-report bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Install, generate the demo data, build the warehouse, then play a campaign round (simulated
-## responses, rebuild of what depends on them, export), and print a summary.
+## responses, rebuild of what depends on them), publish the BI tables, export, print a summary.
 demo: install
 	$(BIN)/python -m retail_recs.demo_data --out data/demo $(DEMO_ARGS)
 	mkdir -p "$$(dirname "$${RETAIL_RECS_DB:-warehouse/retail_recs.duckdb}")"
 	$(BIN)/dbt build --project-dir . --profiles-dir .
 	$(BIN)/python -m retail_recs.demo_data.responses --db "$${RETAIL_RECS_DB:-warehouse/retail_recs.duckdb}" --out data/demo
 	$(BIN)/dbt build --project-dir . --profiles-dir . --select source:retail.campaign_events+
+	$(BIN)/python -m retail_recs.publish
 	$(BIN)/python -m retail_recs.export_campaigns
 	$(BIN)/python -m retail_recs.summary
 
@@ -36,6 +37,10 @@ test: lint
 lint: install
 	$(BIN)/ruff check python models
 	$(BIN)/ruff format --check python models
+
+## Publish the BI-facing tables of the last green `dbt build` to warehouse/published/.
+publish: install
+	$(BIN)/python -m retail_recs.publish
 
 ## The warehouse on the UCI Online Retail file, in warehouse/online_retail.duckdb.
 online-retail: install
