@@ -9,7 +9,7 @@ ONLINE_RETAIL ?= ../shared/data/online_retail.parquet
 
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: install demo test lint publish online-retail metrics-report bench docs clean
+.PHONY: install demo test lint publish online-retail metrics-report bench docs docs-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,8 +56,15 @@ metrics-report: install
 bench: install
 	$(BIN)/python -m retail_recs.bench
 
+## dbt docs into target/docs (not target/, whose run_results.json publish reads);
+## `dbt docs serve --target-path target/docs` shows them.
 docs: install
-	$(BIN)/dbt docs generate --project-dir . --profiles-dir .
+	$(BIN)/dbt docs generate --project-dir . --profiles-dir . --target-path target/docs
+
+## Check every model, column and exposure is documented and the docs site renders, in
+## headless Chromium (apt-get install chromium); saves the README's screenshot.
+docs-check: install
+	$(BIN)/python -m retail_recs.docs_check --screenshot docs/dbt-docs-campaign_performance.png
 
 clean:
 	rm -rf target logs warehouse data exports
