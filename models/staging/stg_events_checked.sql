@@ -1,7 +1,31 @@
 -- Every raw event with its parsed fields and the first rule it breaks (see seed
 -- rejection_reasons for the rules in precedence order). stg_events and
 -- stg_events_quarantine split this table, so raw = accepted + quarantined by construction.
-{{ config(materialized='table') }}
+--
+-- Incremental: a run re-checks only the source rows that can have changed class since the
+-- last one, and replaces them by row_key (a hash of the raw row and its copy number, so a
+-- batch sent twice lands on the same keys): rows from var retail_recs__incremental_lookback_days
+-- before the latest accepted event on (new and late events, and future-dated ones that may
+-- have become valid), rows without a timestamp, every row of a user whose bot status changed,
+-- and every row sharing an event_id with those (so both duplicate rules see all versions of
+-- an id). A row arriving later than the lookback is not re-checked: assert_sources_reconcile
+-- then fails the build, and `dbt build --full-refresh` takes it in.
+-- depends_on: {{ ref('base_erasure_requests') }}
+{{ config(
+    materialized='incremental',
+    unique_key='row_key',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where user_id in "
+        ~ "(select user_id from {{ ref('base_erasure_requests') }}){% endif %}"
+) }}
+
+{%- set raw_columns = [] -%}
+{%- for column in ['event_id', 'user_id', 'item_id', 'event_type', 'event_at', 'session_id',
+                   'order_id', 'quantity', 'unit_price', 'channel'] -%}
+    {%- do raw_columns.append("coalesce(events." ~ column ~ ", '<null>')") -%}
+    {%- if not loop.last %}{% do raw_columns.append("'|'") %}{% endif -%}
+{%- endfor %}
 
 with events as (
     select * from {{ ref('base_events') }}
@@ -32,8 +56,9 @@ bot_users as (
         and sum(case when event_type_synonyms.event_type = 'purchase' then 1 else 0 end) = 0
 ),
 
-parsed as (
+parsed_all as (
     select
+        {{ dbt.hash(dbt.concat(raw_columns)) }} as raw_row_hash,
         {{ clean_text('event_id') }} as event_id,
         {{ clean_text('user_id') }} as user_id,
         {{ clean_text('item_id') }} as item_id,
@@ -52,6 +77,49 @@ parsed as (
     left join event_type_synonyms
         on lower(trim(events.event_type)) = event_type_synonyms.raw_event_type
 ),
+
+{% if is_incremental() %}
+cutoff as (
+    select coalesce(
+        {{ dbt.dateadd('day', -1 * var('retail_recs__incremental_lookback_days') | int, 'max(event_at)') }},
+        cast('1900-01-01' as {{ dbt.type_timestamp() }})
+    ) as cutoff_at
+    from {{ this }}
+    where rejection_reason is null
+),
+
+stored_bot_users as (
+    select distinct user_id from {{ this }} where rejection_reason = 'bot_user'
+),
+
+changed_bot_users as (
+    select user_id from bot_users
+    where user_id not in (select user_id from stored_bot_users)
+    union
+    select user_id from stored_bot_users
+    where user_id not in (select user_id from bot_users)
+),
+
+recent as (
+    select parsed_all.*
+    from parsed_all
+    cross join cutoff
+    where parsed_all.event_at is null
+        or parsed_all.event_at >= cutoff.cutoff_at
+        or parsed_all.user_id in (select user_id from changed_bot_users)
+),
+
+parsed as (
+    select *
+    from parsed_all
+    where raw_row_hash in (select raw_row_hash from recent)
+        or event_id in (select event_id from recent where event_id is not null)
+),
+{% else %}
+parsed as (
+    select * from parsed_all
+),
+{% endif %}
 
 row_rules_checked as (
     select
@@ -91,7 +159,7 @@ row_rules_checked as (
     order by
         case when row_rejection_reason is null then 0 else 1 end,
         event_at, user_id, item_id, event_type, session_id, order_id, quantity, unit_price,
-        channel, raw_event_type, raw_event_at, raw_quantity, raw_unit_price
+        channel, raw_event_type, raw_event_at, raw_quantity, raw_unit_price, raw_row_hash
 {%- endset %}
 
 versions_ranked as (
@@ -118,6 +186,12 @@ classified as (
 -- rows carry the parsed values.
 final as (
     select
+        -- Copies of one raw row are numbered in the order the duplicate rule keeps them, so
+        -- the kept copy always has number 1, whichever batch or run wrote it.
+        raw_row_hash || '-' || cast(
+            row_number() over (partition by raw_row_hash order by version_row_number)
+            as {{ dbt.type_string() }}
+        ) as row_key,
         event_id,
         user_id,
         item_id,
