@@ -23,7 +23,7 @@
 {%- set raw_columns = [] -%}
 {%- for column in ['event_id', 'user_id', 'item_id', 'event_type', 'event_at', 'session_id',
                    'order_id', 'quantity', 'unit_price', 'channel'] -%}
-    {%- do raw_columns.append("coalesce(events." ~ column ~ ", '<null>')") -%}
+    {%- do raw_columns.append("coalesce(raw_" ~ column ~ ", '<null>')") -%}
     {%- if not loop.last %}{% do raw_columns.append("'|'") %}{% endif -%}
 {%- endfor %}
 
@@ -58,7 +58,12 @@ bot_users as (
 
 parsed_all as (
     select
-        {{ dbt.hash(dbt.concat(raw_columns)) }} as raw_row_hash,
+        events.event_id as raw_event_id,
+        events.user_id as raw_user_id,
+        events.item_id as raw_item_id,
+        events.session_id as raw_session_id,
+        events.order_id as raw_order_id,
+        events.channel as raw_channel,
         {{ clean_text('event_id') }} as event_id,
         {{ clean_text('user_id') }} as user_id,
         {{ clean_text('item_id') }} as item_id,
@@ -100,26 +105,40 @@ changed_bot_users as (
     where user_id not in (select user_id from bot_users)
 ),
 
-recent as (
+-- Rows that may change class, then every row sharing an event_id with them (identical
+-- copies share event_id and event_at, so they come along).
+recent_event_ids as (
+    select distinct parsed_all.event_id
+    from parsed_all
+    cross join cutoff
+    where parsed_all.event_id is not null
+        and (
+            parsed_all.event_at >= cutoff.cutoff_at
+            or parsed_all.user_id in (select user_id from changed_bot_users)
+        )
+),
+
+selected as (
     select parsed_all.*
     from parsed_all
     cross join cutoff
     where parsed_all.event_at is null
         or parsed_all.event_at >= cutoff.cutoff_at
         or parsed_all.user_id in (select user_id from changed_bot_users)
-),
-
-parsed as (
-    select *
-    from parsed_all
-    where raw_row_hash in (select raw_row_hash from recent)
-        or event_id in (select event_id from recent where event_id is not null)
+        or parsed_all.event_id in (select event_id from recent_event_ids)
 ),
 {% else %}
-parsed as (
+selected as (
     select * from parsed_all
 ),
 {% endif %}
+
+parsed as (
+    select
+        {{ dbt.hash(dbt.concat(raw_columns)) }} as raw_row_hash,
+        *
+    from selected
+),
 
 row_rules_checked as (
     select
