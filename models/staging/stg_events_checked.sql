@@ -43,20 +43,9 @@ items as (
     select item_id from {{ ref('stg_items') }}
 ),
 
--- A user-level rule, judged on the events as received: many views and not one purchase.
-bot_users as (
-    select {{ clean_text('received.user_id') }} as user_id
-    from {{ ref('base_events') }} as received
-    inner join event_type_synonyms
-        on lower(trim(received.event_type)) = event_type_synonyms.raw_event_type
-    group by {{ clean_text('received.user_id') }}
-    having
-        sum(case when event_type_synonyms.event_type = 'view' then 1 else 0 end)
-            >= {{ var('retail_recs__bot_min_views') }}
-        and sum(case when event_type_synonyms.event_type = 'purchase' then 1 else 0 end) = 0
-),
-
-parsed_all as (
+-- Read and parsed once when the incremental branch filters it twice (a full build reads it
+-- once, and the bot counts need only two of its columns).
+parsed_all as {{ materialized_cte() if is_incremental() }} (
     select
         events.event_id as raw_event_id,
         events.user_id as raw_user_id,
@@ -81,6 +70,18 @@ parsed_all as (
     from events
     left join event_type_synonyms
         on lower(trim(events.event_type)) = event_type_synonyms.raw_event_type
+),
+
+-- A user-level rule, judged on every event as received (whatever else is wrong with it):
+-- many views and not one purchase.
+bot_users as (
+    select user_id
+    from parsed_all
+    group by user_id
+    having
+        sum(case when event_type = 'view' then 1 else 0 end)
+            >= {{ var('retail_recs__bot_min_views') }}
+        and sum(case when event_type = 'purchase' then 1 else 0 end) = 0
 ),
 
 {% if is_incremental() %}
