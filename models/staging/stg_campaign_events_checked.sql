@@ -58,35 +58,10 @@ row_rules_checked as (
         on parsed.user_id = customers.user_id
 ),
 
-{#- As in stg_events_checked: identical rows are ties of one ordering, so row_number > rank
-    marks the extra copies, and among valid rows dense_rank > 1 a later version of an id. -#}
-{%- set versions -%}
-    partition by event_id
-    order by
-        case when row_rejection_reason is null then 0 else 1 end,
-        event_at, campaign_id, user_id, event_type, order_id, order_value,
-        raw_event_type, raw_event_at, raw_order_value
-{%- endset %}
-
-versions_ranked as (
-    select
-        *,
-        row_number() over ({{ versions }}) as version_row_number,
-        rank() over ({{ versions }}) as version_rank,
-        dense_rank() over ({{ versions }}) as version_dense_rank
-    from row_rules_checked
-),
-
-classified as (
-    select
-        *,
-        case
-            when version_row_number > version_rank then 'exact_duplicate'
-            when row_rejection_reason is not null then row_rejection_reason
-            when version_dense_rank > 1 then 'repeated_event_id'
-        end as rejection_reason
-    from versions_ranked
-),
+{{ duplicate_rule_ctes('row_rules_checked', [
+    'event_at', 'campaign_id', 'user_id', 'event_type', 'order_id', 'order_value',
+    'raw_event_type', 'raw_event_at', 'raw_order_value'
+]) }},
 
 final as (
     select

@@ -171,36 +171,11 @@ row_rules_checked as (
         on parsed.user_id = bot_users.user_id
 ),
 
-{#- One ordering of each event_id's rows serves both duplicate rules: valid rows first, then by
-    content. Identical rows are ties, so row_number > rank marks the extra copies, and among
-    valid rows dense_rank > 1 marks a different, later version of the same id. -#}
-{%- set versions -%}
-    partition by event_id
-    order by
-        case when row_rejection_reason is null then 0 else 1 end,
-        event_at, user_id, item_id, event_type, session_id, order_id, quantity, unit_price,
-        channel, raw_event_type, raw_event_at, raw_quantity, raw_unit_price, raw_row_hash
-{%- endset %}
-
-versions_ranked as (
-    select
-        *,
-        row_number() over ({{ versions }}) as version_row_number,
-        rank() over ({{ versions }}) as version_rank,
-        dense_rank() over ({{ versions }}) as version_dense_rank
-    from row_rules_checked
-),
-
-classified as (
-    select
-        *,
-        case
-            when version_row_number > version_rank then 'exact_duplicate'
-            when row_rejection_reason is not null then row_rejection_reason
-            when version_dense_rank > 1 then 'repeated_event_id'
-        end as rejection_reason
-    from versions_ranked
-),
+{{ duplicate_rule_ctes('row_rules_checked', [
+    'event_at', 'user_id', 'item_id', 'event_type', 'session_id', 'order_id', 'quantity',
+    'unit_price', 'channel', 'raw_event_type', 'raw_event_at', 'raw_quantity', 'raw_unit_price',
+    'raw_row_hash'
+]) }},
 
 -- Raw text is kept for rejected rows only: it is what the quarantine shows, and accepted
 -- rows carry the parsed values.
