@@ -1,5 +1,5 @@
 -- Built by macro summarize_purchase_intervals (macros/pipeline/summarize_purchase_intervals.sql, which documents the logic);
 -- the evaluation replay calls it too, on the training period.
 {{ summarize_purchase_intervals(
-    events=ref('int_events_weighted')
+    totals=ref('int_interaction_totals')
 ) }}

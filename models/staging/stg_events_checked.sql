@@ -7,17 +7,18 @@
 -- batch sent twice lands on the same keys): rows from var retail_recs__incremental_lookback_days
 -- before the latest accepted event on (new and late events, and future-dated ones that may
 -- have become valid), rows without a timestamp, every row of a user whose bot status changed,
--- and every row sharing an event_id with those (so both duplicate rules see all versions of
--- an id). A row arriving later than the lookback is not re-checked: assert_sources_reconcile
--- then fails the build, and `dbt build --full-refresh` takes it in.
+-- every row whose item joined or left the catalogue, and every row sharing an event_id with
+-- those (so both duplicate rules see all versions of an id). refreshed_at stamps the rows a run
+-- wrote, which tells the downstream incremental models what to recompute. A row arriving
+-- later than the lookback is not re-checked: assert_sources_reconcile then fails the build,
+-- and `dbt build --full-refresh` takes it in (as does a change to the seeds of the rules).
 -- depends_on: {{ ref('base_erasure_requests') }}
 {{ config(
     materialized='incremental',
     unique_key='row_key',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} where user_id in "
-        ~ "(select user_id from {{ ref('base_erasure_requests') }}){% endif %}"
+    pre_hook="{{ delete_erased_customers() }}"
 ) }}
 
 {%- set raw_columns = [] -%}
@@ -43,45 +44,19 @@ items as (
     select item_id from {{ ref('stg_items') }}
 ),
 
--- Read and parsed once when the incremental branch filters it twice (a full build reads it
--- once, and the bot counts need only two of its columns).
-parsed_all as {{ materialized_cte() if is_incremental() }} (
-    select
-        events.event_id as raw_event_id,
-        events.user_id as raw_user_id,
-        events.item_id as raw_item_id,
-        events.session_id as raw_session_id,
-        events.order_id as raw_order_id,
-        events.channel as raw_channel,
-        {{ clean_text('event_id') }} as event_id,
-        {{ clean_text('user_id') }} as user_id,
-        {{ clean_text('item_id') }} as item_id,
-        event_type_synonyms.event_type,
-        {{ parse_timestamp_utc(clean_text('events.event_at')) }} as event_at,
-        {{ clean_text('session_id') }} as session_id,
-        {{ clean_text('order_id') }} as order_id,
-        {{ dbt.safe_cast(clean_text('quantity'), api.Column.translate_type('integer')) }} as quantity,
-        {{ dbt.safe_cast(clean_text('unit_price'), type_double()) }} as unit_price,
-        lower({{ clean_text('channel') }}) as channel,
-        events.event_type as raw_event_type,
-        events.event_at as raw_event_at,
-        events.quantity as raw_quantity,
-        events.unit_price as raw_unit_price
+-- A user-level rule, judged on every event as received (whatever else is wrong with it):
+-- many views and not one purchase. It needs only the user and the type, so it reads the raw
+-- rows without parsing the rest.
+bot_users as (
+    select {{ clean_text('events.user_id') }} as user_id
     from events
     left join event_type_synonyms
         on lower(trim(events.event_type)) = event_type_synonyms.raw_event_type
-),
-
--- A user-level rule, judged on every event as received (whatever else is wrong with it):
--- many views and not one purchase.
-bot_users as (
-    select user_id
-    from parsed_all
-    group by user_id
+    group by {{ clean_text('events.user_id') }}
     having
-        sum(case when event_type = 'view' then 1 else 0 end)
+        sum(case when event_type_synonyms.event_type = 'view' then 1 else 0 end)
             >= {{ var('retail_recs__bot_min_views') }}
-        and sum(case when event_type = 'purchase' then 1 else 0 end) = 0
+        and sum(case when event_type_synonyms.event_type = 'purchase' then 1 else 0 end) = 0
 ),
 
 {% if is_incremental() %}
@@ -106,33 +81,92 @@ changed_bot_users as (
     where user_id not in (select user_id from bot_users)
 ),
 
--- Rows that may change class, then every row sharing an event_id with them (identical
--- copies share event_id and event_at, so they come along).
-recent_event_ids as (
-    select distinct parsed_all.event_id
-    from parsed_all
-    cross join cutoff
-    where parsed_all.event_id is not null
+-- The catalogue changes between runs: ids with a row rejected as unknown_item whose item now
+-- exists, or a row that passed the item rule whose item is gone.
+changed_item_event_ids as (
+    select distinct event_id
+    from {{ this }}
+    where event_id is not null
         and (
-            parsed_all.event_at >= cutoff.cutoff_at
-            or parsed_all.user_id in (select user_id from changed_bot_users)
+            (rejection_reason = 'unknown_item' and item_id in (select item_id from items))
+            or (
+                coalesce(rejection_reason, 'accepted')
+                    in ('accepted', 'bot_user', 'exact_duplicate', 'repeated_event_id')
+                and item_id not in (select item_id from items)
+            )
         )
+),
+
+-- Ids whose rows may change class: recent, undated or of a user whose bot status changed
+-- (timestamps are parsed here once more, but only this column; the other fields are parsed
+-- for the selected rows alone). All rows of an id come along, so both duplicate rules see
+-- every version.
+recheck_event_ids as (
+    select distinct {{ clean_text('events.event_id') }} as event_id
+    from events
+    cross join cutoff
+    where {{ clean_text('events.event_id') }} is not null
+        and (
+            {{ parse_timestamp_utc(clean_text('events.event_at')) }} is null
+            or {{ parse_timestamp_utc(clean_text('events.event_at')) }} >= cutoff.cutoff_at
+            or {{ clean_text('events.user_id') }} in (select user_id from changed_bot_users)
+        )
+    union
+    select event_id from changed_item_event_ids
+),
+
+-- Rows without an id are judged alone (missing_event_id), so they are kept to the window
+-- after parsing (see selected).
+source_rows as (
+    select events.*
+    from events
+    where {{ clean_text('events.event_id') }} in (select event_id from recheck_event_ids)
+        or {{ clean_text('events.event_id') }} is null
+),
+{% else %}
+source_rows as (
+    select * from events
+),
+{% endif %}
+
+parsed_all as (
+    select
+        source_rows.event_id as raw_event_id,
+        source_rows.user_id as raw_user_id,
+        source_rows.item_id as raw_item_id,
+        source_rows.session_id as raw_session_id,
+        source_rows.order_id as raw_order_id,
+        source_rows.channel as raw_channel,
+        {{ clean_text('source_rows.event_id') }} as event_id,
+        {{ clean_text('source_rows.user_id') }} as user_id,
+        {{ clean_text('source_rows.item_id') }} as item_id,
+        event_type_synonyms.event_type,
+        {{ parse_timestamp_utc(clean_text('source_rows.event_at')) }} as event_at,
+        {{ clean_text('source_rows.session_id') }} as session_id,
+        {{ clean_text('source_rows.order_id') }} as order_id,
+        {{ dbt.safe_cast(clean_text('source_rows.quantity'), api.Column.translate_type('integer')) }} as quantity,
+        {{ dbt.safe_cast(clean_text('source_rows.unit_price'), type_double()) }} as unit_price,
+        lower({{ clean_text('source_rows.channel') }}) as channel,
+        source_rows.event_type as raw_event_type,
+        source_rows.event_at as raw_event_at,
+        source_rows.quantity as raw_quantity,
+        source_rows.unit_price as raw_unit_price
+    from source_rows
+    left join event_type_synonyms
+        on lower(trim(source_rows.event_type)) = event_type_synonyms.raw_event_type
 ),
 
 selected as (
     select parsed_all.*
     from parsed_all
+    {%- if is_incremental() %}
     cross join cutoff
-    where parsed_all.event_at is null
+    where parsed_all.event_id is not null
+        or parsed_all.event_at is null
         or parsed_all.event_at >= cutoff.cutoff_at
         or parsed_all.user_id in (select user_id from changed_bot_users)
-        or parsed_all.event_id in (select event_id from recent_event_ids)
+    {%- endif %}
 ),
-{% else %}
-selected as (
-    select * from parsed_all
-),
-{% endif %}
 
 parsed as (
     select
@@ -205,7 +239,8 @@ final as (
         case when rejection_reason is not null then raw_quantity end as raw_quantity,
         case when rejection_reason is not null then raw_unit_price end as raw_unit_price,
         rejection_reason,
-        event_at
+        event_at,
+        {{ run_started_at_timestamp() }} as refreshed_at
     from classified
 )
 

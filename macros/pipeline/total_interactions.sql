@@ -1,0 +1,106 @@
+{#- Everything the customer-item matrix and the purchase intervals need, summed per customer
+    and item in a form that does not age: the time decay 0.5^((as_of - t) / half_life) is
+    split into 2^((t - anchor) / half_life), summed here as decay_weight_sum, times
+    0.5^((as_of - anchor) / half_life), applied at read time (aggregate_interactions). So the
+    sums stay valid when the as-of time moves, and an incremental run only recomputes the
+    pairs whose events changed. decay_anchor is a timestamp expression (a stored anchor in
+    incremental runs, used when not NULL); otherwise the first of January of the earliest event's year, which keeps
+    2^((t - anchor) / half_life) far from overflow for any span under ~1000 half-lives.
+    Called by model int_interaction_totals and by its evaluation replay. -#}
+{% macro total_interactions(events, decay_anchor=none) %}
+with events as (
+    select * from {{ events }}
+    where user_id is not null
+),
+
+anchor as (
+    select
+        {%- if decay_anchor is not none %}
+        coalesce({{ decay_anchor }}, {{ dbt.date_trunc('year', 'min(event_at)') }})
+        {%- else %}
+        {{ dbt.date_trunc('year', 'min(event_at)') }}
+        {%- endif %} as decay_anchor_at
+    from events
+),
+
+-- Orders of the pair (purchases without an order id count as one order), for the intervals.
+orders as (
+    select user_id, item_id, order_id, min(event_at) as ordered_at
+    from events
+    where event_type = 'purchase'
+    group by user_id, item_id, order_id
+),
+
+order_summary as (
+    select
+        user_id,
+        item_id,
+        count(*) as ordered_count,
+        min(ordered_at) as first_ordered_at,
+        max(ordered_at) as last_ordered_at
+    from orders
+    group by user_id, item_id
+),
+
+aggregated as (
+    select
+        events.user_id,
+        events.item_id,
+        count(*) as event_count,
+        sum(case when events.event_type = 'view' then 1 else 0 end) as view_count,
+        sum(case when events.event_type = 'add_to_cart' then 1 else 0 end) as add_to_cart_count,
+        sum(case when events.event_type = 'purchase' then 1 else 0 end) as purchase_count,
+        sum(case when events.event_type = 'return' then 1 else 0 end) as return_count,
+        count(distinct case when events.event_type = 'purchase' then events.order_id end)
+            as order_count,
+        sum(case when events.event_type = 'purchase' then events.quantity else 0 end)
+            as quantity_purchased,
+        sum(case when events.event_type = 'return' then events.quantity else 0 end)
+            as quantity_returned,
+        sum(events.line_amount) as net_revenue,
+        sum(
+            events.event_weight * power(
+                2.0,
+                {{ days_between('anchor.decay_anchor_at', 'events.event_at') }}
+                    / cast({{ var('retail_recs__affinity_half_life_days') }} as {{ type_double() }})
+            )
+        ) as decay_weight_sum,
+        min(anchor.decay_anchor_at) as decay_anchor_at,
+        min(events.event_at) as first_interaction_at,
+        max(events.event_at) as last_interaction_at,
+        max(case when events.event_type = 'purchase' then events.event_at end)
+            as last_purchase_at
+    from events
+    cross join anchor
+    group by events.user_id, events.item_id
+),
+
+final as (
+    select
+        aggregated.user_id,
+        aggregated.item_id,
+        aggregated.event_count,
+        aggregated.view_count,
+        aggregated.add_to_cart_count,
+        aggregated.purchase_count,
+        aggregated.return_count,
+        aggregated.order_count,
+        aggregated.quantity_purchased,
+        aggregated.quantity_returned,
+        aggregated.net_revenue,
+        aggregated.decay_weight_sum,
+        aggregated.decay_anchor_at,
+        coalesce(order_summary.ordered_count, 0) as ordered_count,
+        order_summary.first_ordered_at,
+        order_summary.last_ordered_at,
+        aggregated.first_interaction_at,
+        aggregated.last_interaction_at,
+        aggregated.last_purchase_at
+    from aggregated
+    left join order_summary
+        on aggregated.user_id = order_summary.user_id
+        and aggregated.item_id = order_summary.item_id
+)
+
+select * from final
+{% endmacro %}
