@@ -113,7 +113,7 @@ def build(data: Path, db: Path, extra_args=()):
 def table(db: Path, name: str) -> list[tuple]:
     """Rows in key order, without the run stamp; floats to 9 significant digits (parallel sums
     differ in the last bits between builds)."""
-    columns = query(db, f"select column_name, data_type from (describe {name})")
+    columns = query(db, f"select column_name, column_type from (describe {name})")
     selected = [
         f"round({column}, 8 - cast(floor(log10(greatest(abs({column}), 1e-12))) as integer))"
         if data_type == "DOUBLE"
