@@ -59,3 +59,15 @@ final as (
 
 select * from final
 {% endmacro %}
+
+{#- weigh_events as model int_events_weighted calls it, on the given rows of stg_events (a
+    relation or a parenthesized query) and as a parenthesized query: the incremental aggregates
+    weigh only the events of the keys they recompute. -#}
+{% macro weigh_staged_events(events) %}
+    ({{ weigh_events(
+        events=events,
+        event_type_weights=ref('event_type_weights'),
+        items=ref('stg_items'),
+        as_of=as_of_timestamp()
+    ) }})
+{%- endmacro %}

@@ -15,18 +15,15 @@
     post_hook="{{ delete_tombstones() }}"
 ) }}
 
-{%- if is_incremental() %}
-    {%- set events -%}
+{%- set staged_events -%}
     (
-        select events.*
-        from {{ ref('int_events_weighted') }} as events
-        inner join ({{ rechecked_event_keys({'user_id': 'user_id'}) }}) as rechecked
-            on events.user_id = rechecked.user_id
+        select * from {{ ref('stg_events') }}
+        {%- if is_incremental() %}
+        where user_id in ({{ rechecked_event_keys({'user_id': 'user_id'}) }})
+        {%- endif %}
     )
-    {%- endset %}
-{%- else %}
-    {%- set events = ref('int_events_weighted') %}
-{%- endif %}
+{%- endset %}
+{%- set events = weigh_staged_events(staged_events) %}
 
 with activity as (
     {{ summarize_customer_activity(events) }}

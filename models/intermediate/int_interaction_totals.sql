@@ -15,21 +15,16 @@
     post_hook="{{ delete_tombstones() }}"
 ) }}
 
-{%- if is_incremental() %}
-    {%- set events -%}
+{%- set staged_events -%}
     (
-        select events.*
-        from {{ ref('int_events_weighted') }} as events
-        inner join ({{ rechecked_event_keys({'user_id': 'user_id', 'item_id': 'item_id'}) }}) as rechecked
-            on events.user_id = rechecked.user_id
-            and events.item_id = rechecked.item_id
+        select * from {{ ref('stg_events') }}
+        {%- if is_incremental() %}
+        where (user_id, item_id) in ({{ rechecked_event_keys({'user_id': 'user_id', 'item_id': 'item_id'}) }})
+        {%- endif %}
     )
-    {%- endset %}
-    {%- set decay_anchor = '(select min(decay_anchor_at) from ' ~ this ~ ')' %}
-{%- else %}
-    {%- set events = ref('int_events_weighted') %}
-    {%- set decay_anchor = none %}
-{%- endif %}
+{%- endset %}
+{%- set events = weigh_staged_events(staged_events) %}
+{%- set decay_anchor = ('(select min(decay_anchor_at) from ' ~ this ~ ')') if is_incremental() else none %}
 
 with totals as (
     {{ total_interactions(events, decay_anchor) }}

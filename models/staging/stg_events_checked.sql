@@ -28,11 +28,7 @@
     {%- if not loop.last %}{% do raw_columns.append("'|'") %}{% endif -%}
 {%- endfor %}
 
-with events as (
-    select * from {{ ref('base_events') }}
-),
-
-event_type_synonyms as (
+with event_type_synonyms as (
     select * from {{ ref('event_type_synonyms') }}
 ),
 
@@ -46,17 +42,26 @@ items as (
 
 -- A user-level rule, judged on every event as received (whatever else is wrong with it):
 -- many views and not one purchase. It needs only the user and the type, so it reads the raw
--- rows without parsing the rest.
+-- rows without parsing the rest, and counts raw spellings before mapping them.
+raw_type_counts as (
+    select
+        {{ clean_text('user_id') }} as user_id,
+        lower(trim(event_type)) as raw_event_type,
+        count(*) as event_count
+    from {{ ref('base_events') }}
+    group by {{ clean_text('user_id') }}, lower(trim(event_type))
+),
+
 bot_users as (
-    select {{ clean_text('events.user_id') }} as user_id
-    from events
+    select raw_type_counts.user_id
+    from raw_type_counts
     left join event_type_synonyms
-        on lower(trim(events.event_type)) = event_type_synonyms.raw_event_type
-    group by {{ clean_text('events.user_id') }}
+        on raw_type_counts.raw_event_type = event_type_synonyms.raw_event_type
+    group by raw_type_counts.user_id
     having
-        sum(case when event_type_synonyms.event_type = 'view' then 1 else 0 end)
+        sum(case when event_type_synonyms.event_type = 'view' then raw_type_counts.event_count else 0 end)
             >= {{ var('retail_recs__bot_min_views') }}
-        and sum(case when event_type_synonyms.event_type = 'purchase' then 1 else 0 end) = 0
+        and sum(case when event_type_synonyms.event_type = 'purchase' then raw_type_counts.event_count else 0 end) = 0
 ),
 
 {% if is_incremental() %}
@@ -97,20 +102,37 @@ changed_item_event_ids as (
         )
 ),
 
--- Ids whose rows may change class: recent, undated or of a user whose bot status changed
--- (timestamps are parsed here once more, but only this column; the other fields are parsed
--- for the selected rows alone). All rows of an id come along, so both duplicate rules see
--- every version.
-recheck_event_ids as (
-    select distinct {{ clean_text('events.event_id') }} as event_id
-    from events
+-- Ids whose rows may change class: recent, undated or of a user whose bot status changed.
+-- All rows of an id come along, so both duplicate rules see every version. Parsing every
+-- source timestamp with its offset is the costly part, so a plain cast (which ignores
+-- offsets, off by less than a day) first narrows the rows to parse.
+window_candidates as (
+    select
+        {{ clean_text('event_id') }} as event_id,
+        {{ clean_text('user_id') }} as user_id,
+        event_at as raw_event_at
+    from {{ ref('base_events') }}
     cross join cutoff
-    where {{ clean_text('events.event_id') }} is not null
+    where {{ clean_text('event_id') }} is not null
         and (
-            {{ parse_timestamp_utc(clean_text('events.event_at')) }} is null
-            or {{ parse_timestamp_utc(clean_text('events.event_at')) }} >= cutoff.cutoff_at
-            or {{ clean_text('events.user_id') }} in (select user_id from changed_bot_users)
+            coalesce(
+                {{ dbt.safe_cast('event_at', api.Column.translate_type('timestamp')) }}
+                    >= {{ dbt.dateadd('day', -1, 'cutoff.cutoff_at') }},
+                true
+            )
+            or {{ clean_text('user_id') }} in (select user_id from changed_bot_users)
         )
+),
+
+recheck_event_ids as (
+    select distinct window_candidates.event_id
+    from window_candidates
+    cross join cutoff
+    where coalesce(
+            {{ parse_timestamp_utc(clean_text('window_candidates.raw_event_at')) }} >= cutoff.cutoff_at,
+            true
+        )
+        or window_candidates.user_id in (select user_id from changed_bot_users)
     union
     select event_id from changed_item_event_ids
 ),
@@ -118,14 +140,14 @@ recheck_event_ids as (
 -- Rows without an id are judged alone (missing_event_id), so they are kept to the window
 -- after parsing (see selected).
 source_rows as (
-    select events.*
-    from events
-    where {{ clean_text('events.event_id') }} in (select event_id from recheck_event_ids)
-        or {{ clean_text('events.event_id') }} is null
+    select *
+    from {{ ref('base_events') }}
+    where {{ clean_text('event_id') }} in (select event_id from recheck_event_ids)
+        or {{ clean_text('event_id') }} is null
 ),
 {% else %}
 source_rows as (
-    select * from events
+    select * from {{ ref('base_events') }}
 ),
 {% endif %}
 

@@ -17,18 +17,15 @@
 
 {%- set basket_keys = {'basket_id': basket_id('order_id', 'session_id'), 'item_id': 'item_id'} %}
 
-{%- if is_incremental() %}
-    {%- set events -%}
+{%- set staged_events -%}
     (
-        select events.*
-        from {{ ref('int_events_weighted') }} as events
-        inner join ({{ rechecked_event_keys({'basket_id': basket_id('order_id', 'session_id')}) }}) as rechecked
-            on {{ basket_id('events.order_id', 'events.session_id') }} = rechecked.basket_id
+        select * from {{ ref('stg_events') }}
+        {%- if is_incremental() %}
+        where {{ basket_id('order_id', 'session_id') }} in ({{ rechecked_event_keys({'basket_id': basket_id('order_id', 'session_id')}) }})
+        {%- endif %}
     )
-    {%- endset %}
-{%- else %}
-    {%- set events = ref('int_events_weighted') %}
-{%- endif %}
+{%- endset %}
+{%- set events = weigh_staged_events(staged_events) %}
 
 with basket_items as (
     {{ collect_basket_items(events) }}
