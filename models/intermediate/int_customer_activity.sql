@@ -2,7 +2,7 @@
 -- the evaluation replay calls it too, on the training period.
 --
 -- Incremental: a run recomputes the customers with a staged event re-checked since its last
--- run (macro rechecked_event_keys) from all of their accepted events. Customers left without
+-- run (macro rechecked_event_keys) from their current pair totals and purchases. Customers left without
 -- accepted events come back with event_count 0 and are deleted by the post-hook; erased
 -- customers by the pre-hook.
 -- depends_on: {{ ref('stg_events_checked') }}, {{ ref('base_erasure_requests') }}
@@ -15,18 +15,29 @@
     post_hook="{{ delete_tombstones() }}"
 ) }}
 
-{%- set staged_events -%}
+{%- set rechecked_users -%}
+    user_id in ({{ rechecked_event_keys({'user_id': 'user_id'}) }})
+{%- endset %}
+{%- set totals -%}
     (
-        select * from {{ ref('stg_events') }}
+        select * from {{ ref('int_interaction_totals') }}
         {%- if is_incremental() %}
-        where user_id in ({{ rechecked_event_keys({'user_id': 'user_id'}) }})
+        where {{ rechecked_users }}
         {%- endif %}
     )
 {%- endset %}
-{%- set events = weigh_staged_events(staged_events) %}
+{%- set staged_purchases -%}
+    (
+        select * from {{ ref('stg_events') }}
+        where event_type = 'purchase'
+        {%- if is_incremental() %}
+            and {{ rechecked_users }}
+        {%- endif %}
+    )
+{%- endset %}
 
 with activity as (
-    {{ summarize_customer_activity(events) }}
+    {{ summarize_customer_activity(totals, weigh_staged_events(staged_purchases)) }}
 ),
 
 {% if is_incremental() %}
