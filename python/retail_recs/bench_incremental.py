@@ -93,7 +93,7 @@ def compare(incremental: Path, full: Path) -> bool:
     con.execute(f"attach '{full}' as ful (read_only)")
     same = True
     for table in COMPARED:
-        (a,), (b,) = (con.execute(f"select count(*) from {db}.{table}").fetchall() for db in ("inc", "ful"))
+        a, b = (con.execute(f"select count(*) from {db}.{table}").fetchone()[0] for db in ("inc", "ful"))
         print(f"    {table:<38}{a:>12,}{b:>12,}{'' if a == b else '  DIFFERENT'}")
         same &= a == b
     (mismatched,) = con.execute(
@@ -117,6 +117,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--events", type=int, default=10_000_000)
     parser.add_argument("--append-share", type=float, default=0.01)
     parser.add_argument("--work-dir", type=Path, default=Path("data/bench_incremental"))
+    parser.add_argument(
+        "--keep-first-build",
+        action="store_true",
+        help="also keep a copy of the warehouse before the append (first_build.duckdb)",
+    )
     args = parser.parse_args(argv)
     data_dir = args.work_dir / f"events_{args.events}"
     if not (data_dir / "events.parquet").exists():
@@ -132,6 +137,8 @@ def main(argv: list[str] | None = None) -> None:
         stale.unlink(missing_ok=True)
     run_step("seeds", data_dir, events_dir, incremental_db, ["seed"])
     run_step("first build (older events)", data_dir, events_dir, incremental_db, ["run", *SELECTION])
+    if args.keep_first_build:
+        shutil.copy(incremental_db, args.work_dir / "first_build.duckdb")
     (events_dir / "appended.parquet.later").rename(events_dir / "events_2.parquet")
     refresh = run_step("incremental refresh (+appended)", data_dir, events_dir, incremental_db, ["run", *SELECTION])
     print_model_times()
