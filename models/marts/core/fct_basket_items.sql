@@ -17,11 +17,25 @@
 
 {%- set basket_keys = {'basket_id': basket_id('order_id', 'session_id'), 'item_id': 'item_id'} %}
 
+{%- set rechecked_baskets -%}
+    ({{ rechecked_event_keys({'order_id': 'order_id', 'session_id': 'session_id'}) }})
+{%- endset %}
 {%- set staged_events -%}
     (
         select * from {{ ref('stg_events') }}
         {%- if is_incremental() %}
-        where {{ basket_id('order_id', 'session_id') }} in ({{ rechecked_event_keys({'basket_id': basket_id('order_id', 'session_id')}) }})
+        -- The basket is the order, else the session: match on those columns as they are
+        -- (cheaper than building the basket id of every staged event).
+        where order_id in (
+                select order_id from {{ rechecked_baskets }} as rechecked where order_id is not null
+            )
+            or (
+                order_id is null
+                and session_id in (
+                    select session_id from {{ rechecked_baskets }} as rechecked
+                    where order_id is null
+                )
+            )
         {%- endif %}
     )
 {%- endset %}
