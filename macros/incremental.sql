@@ -35,6 +35,6 @@
     the last run comes back with event_count 0 (its tombstone); remove it. -#}
 {% macro delete_tombstones() %}
     {%- if is_incremental() -%}
-        delete from {{ this }} where event_count = 0
+        delete from {{ this }} where refreshed_at = {{ run_started_at_timestamp() }} and event_count = 0
     {%- endif -%}
 {%- endmacro %}

@@ -138,12 +138,15 @@ recheck_event_ids as (
 ),
 
 -- Rows without an id are judged alone (missing_event_id), so they are kept to the window
--- after parsing (see selected).
+-- after parsing (see selected); '' stands for them here, in one semi-join.
 source_rows as (
     select *
     from {{ ref('base_events') }}
-    where {{ clean_text('event_id') }} in (select event_id from recheck_event_ids)
-        or {{ clean_text('event_id') }} is null
+    where coalesce({{ clean_text('event_id') }}, '') in (
+        select event_id from recheck_event_ids
+        union all
+        select ''
+    )
 ),
 {% else %}
 source_rows as (
