@@ -21,6 +21,7 @@ value by value).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -64,8 +65,10 @@ def split_events(source: Path, events_dir: Path, append_share: float) -> tuple[i
     (split_at,) = con.execute(f"select quantile_disc(t, {1 - append_share}) from e").fetchone()
     con.execute("set variable split_at = ?", [split_at])
     counts = []
-    for number, condition in ((1, "not coalesce(t > getvariable('split_at'), false)"),
-                              (2, "t > getvariable('split_at')")):
+    for number, condition in (
+        (1, "not coalesce(t > getvariable('split_at'), false)"),
+        (2, "t > getvariable('split_at')"),
+    ):
         path = events_dir / f"events_{number}.parquet"
         con.execute(f"copy (select * exclude (t) from e where {condition}) to '{path}'")
         counts.append(con.execute(f"select count(*) from '{path}'").fetchone()[0])
@@ -76,7 +79,7 @@ def run_step(name: str, data_dir: Path, events_dir: Path, db_path: Path, args: l
     dbt = [str(Path(sys.executable).parent / "dbt")]
     variables = {"retail_recs__events_location": str(events_dir / "events_*.parquet")}
     command = dbt + dbt_args(args[0], data_dir, extra_vars=variables, extra_args=args[1:])
-    step = run_measured(command, {**__import__("os").environ, "RETAIL_RECS_DB": str(db_path)})
+    step = run_measured(command, {**os.environ, "RETAIL_RECS_DB": str(db_path)})
     print(f"{name:<34}{step.seconds:>9.1f} s{step.peak_rss_gib:>9.2f} GiB", flush=True)
     return step
 
@@ -93,7 +96,9 @@ def compare(incremental: Path, full: Path) -> bool:
     con.execute(f"attach '{full}' as ful (read_only)")
     same = True
     for table in COMPARED:
-        a, b = (con.execute(f"select count(*) from {db}.{table}").fetchone()[0] for db in ("inc", "ful"))
+        a, b = (
+            con.execute(f"select count(*) from {db}.{table}").fetchone()[0] for db in ("inc", "ful")
+        )
         print(f"    {table:<38}{a:>12,}{b:>12,}{'' if a == b else '  DIFFERENT'}")
         same &= a == b
     (mismatched,) = con.execute(
@@ -128,7 +133,9 @@ def main(argv: list[str] | None = None) -> None:
         generate(args.events, data_dir)
     events_dir = args.work_dir / f"events_{args.events}_split"
     older, newer = split_events(data_dir / "events.parquet", events_dir, args.append_share)
-    print(f"events: {older:,} in the first build, {newer:,} appended ({newer / (older + newer):.2%})")
+    print(
+        f"events: {older:,} in the first build, {newer:,} appended ({newer / (older + newer):.2%})"
+    )
     (events_dir / "events_2.parquet").rename(events_dir / "appended.parquet.later")
 
     incremental_db = args.work_dir / "incremental.duckdb"
@@ -136,16 +143,27 @@ def main(argv: list[str] | None = None) -> None:
     for stale in (incremental_db, full_db):
         stale.unlink(missing_ok=True)
     run_step("seeds", data_dir, events_dir, incremental_db, ["seed"])
-    run_step("first build (older events)", data_dir, events_dir, incremental_db, ["run", *SELECTION])
+    run_step(
+        "first build (older events)", data_dir, events_dir, incremental_db, ["run", *SELECTION]
+    )
     if args.keep_first_build:
         shutil.copy(incremental_db, args.work_dir / "first_build.duckdb")
     (events_dir / "appended.parquet.later").rename(events_dir / "events_2.parquet")
-    refresh = run_step("incremental refresh (+appended)", data_dir, events_dir, incremental_db, ["run", *SELECTION])
+    refresh = run_step(
+        "incremental refresh (+appended)", data_dir, events_dir, incremental_db, ["run", *SELECTION]
+    )
     print_model_times()
     shutil.copy(incremental_db, full_db)
-    full = run_step("full build (--full-refresh)", data_dir, events_dir, full_db, ["run", *SELECTION, "--full-refresh"])
+    full = run_step(
+        "full build (--full-refresh)",
+        data_dir,
+        events_dir,
+        full_db,
+        ["run", *SELECTION, "--full-refresh"],
+    )
     print_model_times()
-    print(f"speed-up: {full.seconds / refresh.seconds:.1f}x ({full.seconds:.1f} s / {refresh.seconds:.1f} s)")
+    speed_up = full.seconds / refresh.seconds
+    print(f"speed-up: {speed_up:.1f}x ({full.seconds:.1f} s / {refresh.seconds:.1f} s)")
     print("rows (incremental, full refresh):")
     if not compare(incremental_db, full_db):
         raise SystemExit("the incremental warehouse differs from the full refresh")

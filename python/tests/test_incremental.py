@@ -107,7 +107,9 @@ def build(data: Path, db: Path, extra_args=()):
         "retail_recs__events_location": str(data / "events_*.parquet"),
         "retail_recs__bot_min_views": BOT_MIN_VIEWS,
     }
-    return run_dbt("build", None, db, extra_vars=variables, extra_args=[*STAGING_AND_INTERACTIONS, *extra_args])
+    return run_dbt(
+        "build", None, db, extra_vars=variables, extra_args=[*STAGING_AND_INTERACTIONS, *extra_args]
+    )
 
 
 def table(db: Path, name: str) -> list[tuple]:
