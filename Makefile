@@ -9,7 +9,7 @@ ONLINE_RETAIL ?= ../shared/data/online_retail.parquet
 
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: install demo test lint publish online-retail metrics-report bench docs docs-check clean
+.PHONY: install demo test lint publish online-retail metrics-report bench bench-incremental docs docs-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ metrics-report: install
 ## Build times and peak memory at 1M and 10M events (minutes).
 bench: install
 	$(BIN)/python -m retail_recs.bench
+
+## Incremental refresh of staging + interactions after appending 1% of 10M events, against a
+## --full-refresh build of the same events (minutes).
+bench-incremental: install
+	$(BIN)/python -m retail_recs.bench_incremental
 
 ## dbt docs into target/docs (not target/, whose run_results.json publish reads);
 ## `dbt docs serve --target-path target/docs` shows them.

@@ -1,10 +1,11 @@
 {#- The user-item matrix every recommender starts from. affinity = Σ weight(event_type) ×
-    0.5^(age_days / half_life): recent strong signals count most, returns count against.
+    0.5^(age_days / half_life) at the as-of time: recent strong signals count most, returns count
+    against. Reads the per-pair sums of total_interactions and applies the decay of the
+    anchor (see there); adds the dense matrix indexes of the dimension tables.
     Called by model fct_interactions and by its evaluation replay. -#}
-{% macro aggregate_interactions(events, items, customers) %}
-with events as (
-    select * from {{ events }}
-    where user_id is not null
+{% macro aggregate_interactions(totals, items, customers, as_of) %}
+with totals as (
+    select * from {{ totals }}
 ),
 
 items as (
@@ -15,56 +16,43 @@ customers as (
     select user_id, user_index from {{ customers }}
 ),
 
-aggregated as (
-    select
-        events.user_id,
-        events.item_id,
-        sum(case when events.event_type = 'view' then 1 else 0 end) as view_count,
-        sum(case when events.event_type = 'add_to_cart' then 1 else 0 end) as add_to_cart_count,
-        sum(case when events.event_type = 'purchase' then 1 else 0 end) as purchase_count,
-        sum(case when events.event_type = 'return' then 1 else 0 end) as return_count,
-        count(distinct case when events.event_type = 'purchase' then events.order_id end)
-            as order_count,
-        sum(case when events.event_type = 'purchase' then events.quantity else 0 end)
-            as quantity_purchased,
-        sum(case when events.event_type = 'return' then events.quantity else 0 end)
-            as quantity_returned,
-        -- Parallel sums differ in the last bits from build to build; rounding keeps a rebuild
-        -- identical, and with it everything computed from these numbers (SVD factors, ranks).
-        round(sum(events.line_amount), 2) as net_revenue,
-        round(sum(events.event_weight * events.decay), 10) as affinity,
-        min(events.event_at) as first_interaction_at,
-        max(events.event_at) as last_interaction_at,
-        max(case when events.event_type = 'purchase' then events.event_at end)
-            as last_purchase_at
-    from events
-    group by events.user_id, events.item_id
+as_of as (
+    select {{ as_of }} as as_of_at
 ),
 
 final as (
     select
-        aggregated.user_id,
-        aggregated.item_id,
+        totals.user_id,
+        totals.item_id,
         customers.user_index,
         items.item_index,
-        aggregated.view_count,
-        aggregated.add_to_cart_count,
-        aggregated.purchase_count,
-        aggregated.return_count,
-        aggregated.order_count,
-        aggregated.quantity_purchased,
-        aggregated.quantity_returned,
-        aggregated.net_revenue,
-        aggregated.affinity,
-        aggregated.purchase_count > 0 as has_purchased,
-        aggregated.first_interaction_at,
-        aggregated.last_interaction_at,
-        aggregated.last_purchase_at
-    from aggregated
+        totals.view_count,
+        totals.add_to_cart_count,
+        totals.purchase_count,
+        totals.return_count,
+        totals.order_count,
+        totals.quantity_purchased,
+        totals.quantity_returned,
+        -- Parallel sums differ in the last bits from build to build; rounding keeps a rebuild
+        -- identical, and with it everything computed from these numbers (SVD factors, ranks).
+        round(totals.net_revenue, 2) as net_revenue,
+        round(
+            totals.decay_weight_sum * {{ time_decay(
+                days_between('totals.decay_anchor_at', 'as_of.as_of_at'),
+                var('retail_recs__affinity_half_life_days')
+            ) }},
+            10
+        ) as affinity,
+        totals.purchase_count > 0 as has_purchased,
+        totals.first_interaction_at,
+        totals.last_interaction_at,
+        totals.last_purchase_at
+    from totals
+    cross join as_of
     inner join customers
-        on aggregated.user_id = customers.user_id
+        on totals.user_id = customers.user_id
     inner join items
-        on aggregated.item_id = items.item_id
+        on totals.item_id = items.item_id
 )
 
 select * from final

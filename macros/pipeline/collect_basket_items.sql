@@ -10,10 +10,7 @@ with events as (
 
 baskets as (
     select
-        case
-            when order_id is not null then 'order:' || order_id
-            else 'session:' || session_id
-        end as basket_id,
+        {{ basket_id('order_id', 'session_id') }} as basket_id,
         item_id,
         case when order_id is not null then 'order' else 'session' end as basket_type,
         user_id,

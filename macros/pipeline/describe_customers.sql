@@ -1,29 +1,14 @@
 {#- Every known customer: CRM profiles and users seen only in events (has_profile = false),
-    with hashed contacts, consent, activity up to the as-of time, and a dense 0-based
-    user_index (ordered by user_id) that the Python layer uses as matrix row.
+    with hashed contacts, consent, activity up to the as-of time (summarize_customer_activity),
+    and a dense 0-based user_index (ordered by user_id) that the Python layer uses as matrix row.
     Called by model dim_customers and by its evaluation replay. -#}
-{% macro describe_customers(customers, events) %}
+{% macro describe_customers(customers, activity) %}
 with customers as (
     select * from {{ customers }}
 ),
 
-events as (
-    select * from {{ events }}
-    where user_id is not null
-),
-
 activity as (
-    select
-        user_id,
-        count(*) as event_count,
-        count(distinct case when event_type = 'purchase' then order_id end) as order_count,
-        count(distinct item_id) as item_count,
-        sum(line_amount) as net_revenue,
-        min(event_at) as first_event_at,
-        max(event_at) as last_event_at,
-        max(case when event_type = 'purchase' then event_at end) as last_purchase_at
-    from events
-    group by user_id
+    select * from {{ activity }}
 ),
 
 joined as (

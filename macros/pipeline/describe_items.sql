@@ -1,13 +1,25 @@
 {#- Accepted catalogue items with popularity up to the as-of time and a dense 0-based
-    item_index (ordered by item_id) that the Python layer uses as matrix column.
+    item_index (ordered by item_id) that the Python layer uses as matrix column. Popularity is
+    summed from the customer-item totals (total_interactions) plus the guests' events, and
+    distinct orders are counted from the basket items (one row per order and item), so the
+    model never scans all events.
     Called by model dim_items and by its evaluation replay. -#}
-{% macro describe_items(items, events, purchase_intervals) %}
+{% macro describe_items(items, totals, events, basket_items, purchase_intervals) %}
 with items as (
     select * from {{ items }}
 ),
 
-events as (
+totals as (
+    select * from {{ totals }}
+),
+
+guest_events as (
     select * from {{ events }}
+    where user_id is null
+),
+
+basket_items as (
+    select * from {{ basket_items }}
 ),
 
 purchase_intervals as (
@@ -23,20 +35,54 @@ repurchase as (
     group by item_id
 ),
 
-popularity as (
+-- Each customer-item pair counts its customer once; guest events count by themselves.
+item_contributions as (
     select
         item_id,
-        count(distinct user_id) as customer_count,
-        count(distinct case when event_type = 'purchase' then user_id end) as purchaser_count,
-        count(distinct case when event_type = 'purchase' then order_id end) as order_count,
-        sum(case when event_type = 'view' then 1 else 0 end) as view_count,
-        sum(case when event_type = 'purchase' then quantity else 0 end) as quantity_sold,
-        sum(case when event_type = 'return' then quantity else 0 end) as quantity_returned,
-        sum(line_amount) as net_revenue,
-        min(event_at) as first_event_at,
-        max(event_at) as last_event_at
-    from events
+        1 as customer_count,
+        case when purchase_count > 0 then 1 else 0 end as purchaser_count,
+        view_count,
+        quantity_purchased as quantity_sold,
+        quantity_returned,
+        net_revenue,
+        first_interaction_at as first_event_at,
+        last_interaction_at as last_event_at
+    from totals
+    union all
+    select
+        item_id,
+        0 as customer_count,
+        0 as purchaser_count,
+        case when event_type = 'view' then 1 else 0 end as view_count,
+        case when event_type = 'purchase' then quantity else 0 end as quantity_sold,
+        case when event_type = 'return' then quantity else 0 end as quantity_returned,
+        line_amount as net_revenue,
+        event_at as first_event_at,
+        event_at as last_event_at
+    from guest_events
+),
+
+-- Distinct orders with a purchase of the item, guests' included.
+order_counts as (
+    select item_id, count(*) as order_count
+    from basket_items
+    where basket_type = 'order' and is_purchased
     group by item_id
+),
+
+popularity as (
+    select
+        item_contributions.item_id,
+        cast(sum(item_contributions.customer_count) as {{ dbt.type_bigint() }}) as customer_count,
+        cast(sum(item_contributions.purchaser_count) as {{ dbt.type_bigint() }}) as purchaser_count,
+        sum(item_contributions.view_count) as view_count,
+        sum(item_contributions.quantity_sold) as quantity_sold,
+        sum(item_contributions.quantity_returned) as quantity_returned,
+        sum(item_contributions.net_revenue) as net_revenue,
+        min(item_contributions.first_event_at) as first_event_at,
+        max(item_contributions.last_event_at) as last_event_at
+    from item_contributions
+    group by item_contributions.item_id
 ),
 
 joined as (
@@ -53,7 +99,7 @@ joined as (
         items.price,
         coalesce(popularity.customer_count, 0) as customer_count,
         coalesce(popularity.purchaser_count, 0) as purchaser_count,
-        coalesce(popularity.order_count, 0) as order_count,
+        coalesce(order_counts.order_count, 0) as order_count,
         cast(coalesce(popularity.view_count, 0) as {{ dbt.type_bigint() }}) as view_count,
         cast(coalesce(popularity.quantity_sold, 0) as {{ dbt.type_bigint() }}) as quantity_sold,
         cast(coalesce(popularity.quantity_returned, 0) as {{ dbt.type_bigint() }}) as quantity_returned,
@@ -66,6 +112,8 @@ joined as (
     from items
     left join popularity
         on items.item_id = popularity.item_id
+    left join order_counts
+        on items.item_id = order_counts.item_id
     left join repurchase
         on items.item_id = repurchase.item_id
 ),

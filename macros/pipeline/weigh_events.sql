@@ -14,10 +14,6 @@ items as (
     select item_id, price from {{ items }}
 ),
 
-as_of as (
-    select {{ as_of }} as as_of_at
-),
-
 aged as (
     select
         events.*,
@@ -29,14 +25,15 @@ aged as (
             when events.event_type = 'return' then -1
             else 0
         end * events.quantity * coalesce(events.unit_price, items.price, 0) as line_amount,
-        {{ days_between('events.event_at', 'as_of.as_of_at') }} as age_days
+        {{ days_between('events.event_at', as_of) }} as age_days
     from events
-    cross join as_of
     inner join event_type_weights
         on events.event_type = event_type_weights.event_type
     left join items
         on events.item_id = items.item_id
-    where events.event_at <= as_of.as_of_at
+    -- as_of is a scalar, not a cross-joined row: the inequality join made DuckDB estimate a
+    -- few dozen events and build the item join's hash table on all of them.
+    where events.event_at <= {{ as_of }}
 ),
 
 final as (
@@ -59,3 +56,15 @@ final as (
 
 select * from final
 {% endmacro %}
+
+{#- weigh_events as model int_events_weighted calls it, on the given rows of stg_events (a
+    relation or a parenthesized query) and as a parenthesized query: the incremental aggregates
+    weigh only the events of the keys they recompute. -#}
+{% macro weigh_staged_events(events) %}
+    ({{ weigh_events(
+        events=events,
+        event_type_weights=ref('event_type_weights'),
+        items=ref('stg_items'),
+        as_of=as_of_timestamp()
+    ) }})
+{%- endmacro %}

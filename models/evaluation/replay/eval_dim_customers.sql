@@ -1,2 +1,9 @@
--- Evaluation replay of dim_customers on the events up to the evaluation cutoff (same macro, training inputs).
-{{ describe_customers(customers=ref('stg_customers'), events=ref('eval_events_weighted')) }}
+-- Evaluation replay of dim_customers on the events up to the evaluation cutoff (same macros,
+-- training inputs; the activity of int_customer_activity is computed inline).
+{%- set activity -%}
+    ({{ summarize_customer_activity(
+        totals=ref('eval_interaction_totals'),
+        purchases=ref('eval_events_weighted')
+    ) }})
+{%- endset %}
+{{ describe_customers(customers=ref('stg_customers'), activity=activity) }}

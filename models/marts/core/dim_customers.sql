@@ -2,5 +2,5 @@
 -- the evaluation replay calls it too, on the training period.
 {{ describe_customers(
     customers=ref('stg_customers'),
-    events=ref('int_events_weighted')
+    activity=ref('int_customer_activity')
 ) }}

@@ -1,0 +1,40 @@
+{#- Incremental refresh of the event models. stg_events_checked stamps every row it (re)writes
+    with refreshed_at, the start of that dbt run; each downstream incremental model stamps its
+    rows the same way, so "what changed since my last refresh" is the staged rows stamped
+    later than the newest row of the model. -#}
+
+{#- The start of this dbt invocation as a timestamp: the refreshed_at of the rows a run writes. -#}
+{% macro run_started_at_timestamp() %}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- The distinct keys (name -> expression over stg_events_checked columns) of the staged event
+    rows re-checked since the newest row of this model. Rows of every class count: a row that
+    became rejected (a bot, a duplicate) must take its key's aggregate down with it. -#}
+{% macro rechecked_event_keys(key_expressions) %}
+    select distinct
+        {%- for name, expression in key_expressions.items() %}
+        {{ expression }} as {{ name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ ref('stg_events_checked') }}
+    where refreshed_at > (
+        select coalesce(max(refreshed_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+        from {{ this }}
+    )
+{%- endmacro %}
+
+{#- Pre-hook of an incremental model keyed by customer: drop the rows of customers who asked
+    for erasure since the last run (a full build never reads them). -#}
+{% macro delete_erased_customers() %}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where user_id in (select user_id from {{ ref('base_erasure_requests') }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of an incremental aggregate: a key whose events were all rejected or erased since
+    the last run comes back with event_count 0 (its tombstone); remove it. -#}
+{% macro delete_tombstones() %}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where refreshed_at = {{ run_started_at_timestamp() }} and event_count = 0
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,202 @@
+"""Incremental staging and interactions: appending batches of events gives what a full
+refresh of all of them gives (exactly, up to the last bits of float sums), including
+duplicates sent again, a user who turns into a bot, and an erasure request filed between
+batches; a row later than the lookback fails the build instead of being lost."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from retail_recs.build import run_dbt
+
+from .conftest import query
+
+pytestmark = pytest.mark.slow
+
+STAGING_AND_INTERACTIONS = [
+    "--select",
+    "resource_type:seed",
+    "staging",
+    "+marts.core",
+    "--exclude",
+    "test_type:unit",
+    # Only tests whose parents are built here or upstream (seeds have tests on marts).
+    "--indirect-selection",
+    "buildable",
+]
+# Every table of the two layers that events feed, with its key.
+COMPARED_TABLES = {
+    "stg_events_checked": "row_key",
+    "stg_events": "event_id",
+    "stg_events_quarantine": "all",
+    "int_interaction_totals": "user_id, item_id",
+    "int_customer_activity": "user_id",
+    "int_purchase_intervals": "user_id, item_id",
+    "fct_interactions": "user_id, item_id",
+    "fct_basket_items": "basket_id, item_id",
+    "dim_customers": "user_id",
+    "dim_items": "item_id",
+}
+# Low enough that a few dozen appended views turn a customer into a bot.
+BOT_MIN_VIEWS = 60
+EVENT_COLUMNS = (
+    "event_id, user_id, item_id, event_type, event_at, session_id, order_id, quantity,"
+    " unit_price, channel"
+)
+PARSED_AT = (
+    "cast(timezone('UTC', try_cast(trim(cast(event_at as varchar)) as timestamptz)) as timestamp)"
+)
+
+
+def write_batches(demo: Path, out: Path) -> list[Path]:
+    """The demo events cut at two dates into three batches; the third also re-sends 50 rows of
+    the second. A new user views 40 times in the second batch (below the bot threshold) and 40
+    more in the third: a bot from then on, so the second batch's views, outside the third
+    run's lookback, must turn into bot_user rows too."""
+    con = duckdb.connect()
+    con.execute(
+        f"create table e as select {EVENT_COLUMNS}, {PARSED_AT} as t "
+        f"from read_parquet('{demo / 'events.parquet'}')"
+    )
+    # The most viewed item: surely a valid catalogue item.
+    (item,) = con.execute(
+        "select item_id from e group by item_id order by count(*) desc, item_id limit 1"
+    ).fetchone()
+    batches = [
+        "t < timestamp '2025-12-20' or (t is null and hash(event_id) % 2 = 0)",
+        "(t >= timestamp '2025-12-20' and t < timestamp '2025-12-26')"
+        " or (t is null and hash(event_id) % 2 = 1)",
+        "t >= timestamp '2025-12-26'",
+    ]
+    paths = []
+    for number, condition in enumerate(batches, 1):
+        path = out / f"batch_{number}.parquet"
+        extra = ""
+        if number == 2:
+            extra = f"""
+            union all select 'BOT-A' || i, 'U-BOT', '{item}', 'view',
+                '2025-12-21 10:00:00', 'BOT-SESSION-A', null, null, null, 'web'
+            from range(40) as r(i)
+            """
+        if number == 3:
+            extra = f"""
+            union all (select {EVENT_COLUMNS} from e
+                where t >= timestamp '2025-12-24' and t < timestamp '2025-12-26'
+                order by event_id limit 50)
+            union all select 'BOT-B' || i, 'U-BOT', '{item}', 'view',
+                '2025-12-30 10:00:00', 'BOT-SESSION', null, null, null, 'web'
+            from range(40) as r(i)
+            """
+        con.execute(f"copy (select {EVENT_COLUMNS} from e where {condition} {extra}) to '{path}'")
+        paths.append(path)
+    return paths
+
+
+def build(data: Path, db: Path, extra_args=()):
+    variables = {
+        **{
+            f"retail_recs__{name}_location": str(data / f"{name}.parquet")
+            for name in ("items", "customers", "erasure_requests", "campaign_events")
+        },
+        "retail_recs__events_location": str(data / "events_*.parquet"),
+        "retail_recs__bot_min_views": BOT_MIN_VIEWS,
+    }
+    return run_dbt(
+        "build", None, db, extra_vars=variables, extra_args=[*STAGING_AND_INTERACTIONS, *extra_args]
+    )
+
+
+def table(db: Path, name: str) -> list[tuple]:
+    """Rows in key order, without the run stamp; floats to 9 significant digits (parallel sums
+    differ in the last bits between builds)."""
+    columns = query(db, f"select column_name, column_type from (describe {name})")
+    selected = [
+        f"round({column}, 8 - cast(floor(log10(greatest(abs({column}), 1e-12))) as integer))"
+        if data_type == "DOUBLE"
+        else column
+        for column, data_type in columns
+        if column != "refreshed_at"
+    ]
+    return query(db, f"select {', '.join(selected)} from {name} order by {COMPARED_TABLES[name]}")
+
+
+@pytest.fixture(scope="module")
+def batches(small_demo_data, tmp_path_factory) -> tuple[Path, list[Path]]:
+    data = tmp_path_factory.mktemp("incremental_data")
+    for name in ("items.parquet", "customers.parquet", "erasure_requests.parquet"):
+        shutil.copy(small_demo_data / name, data / name)
+    pq.write_table(
+        pq.read_table(small_demo_data / "campaign_events.parquet").slice(0, 0),
+        data / "campaign_events.parquet",
+    )
+    return data, write_batches(small_demo_data, tmp_path_factory.mktemp("batches"))
+
+
+def test_appended_batches_equal_a_full_refresh(batches, tmp_path):
+    data, batch_files = batches
+    incremental = tmp_path / "incremental.duckdb"
+    for number, batch in enumerate(batch_files, 1):
+        shutil.copy(batch, data / f"events_{number}.parquet")
+        if number == 3:
+            # An erasure filed between batches: a customer whose rows are already staged.
+            (erased,) = query(
+                incremental,
+                "select user_id from stg_events where user_id <> 'U-BOT' order by user_id limit 1",
+            )[0]
+            requests = pq.read_table(data / "erasure_requests.parquet")
+            added = pa.table(
+                {"user_id": [erased], "requested_at": [requests.column("requested_at")[0]]},
+                schema=requests.schema,
+            )
+            pq.write_table(pa.concat_tables([requests, added]), data / "erasure_requests.parquet")
+        assert build(data, incremental).success, f"incremental build {number} failed"
+        if number == 2:
+            # Below the threshold yet: the views are accepted interactions, until batch 3.
+            assert query(
+                incremental, "select count(*) from int_interaction_totals where user_id = 'U-BOT'"
+            ) == [(1,)]
+    full = tmp_path / "full.duckdb"
+    assert build(data, full).success
+    for name in COMPARED_TABLES:
+        assert table(incremental, name) == table(full, name), name
+    # The scenario exercised what it is meant to.
+    rejected = dict(
+        query(full, "select rejection_reason, count(*) from stg_events_checked group by 1")
+    )
+    assert rejected["exact_duplicate"] >= 50
+    assert query(
+        full,
+        "select count(*) from stg_events_checked where user_id = 'U-BOT'"
+        " and rejection_reason = 'bot_user'",
+    ) == [(80,)]
+    assert query(full, f"select count(*) from stg_events_checked where user_id = '{erased}'") == [
+        (0,)
+    ]
+
+
+def test_a_row_later_than_the_lookback_fails_until_a_full_refresh(batches, tmp_path):
+    data, batch_files = batches
+    data = shutil.copytree(data, tmp_path / "data")
+    for old in data.glob("events_*.parquet"):
+        old.unlink()
+    db = tmp_path / "late.duckdb"
+    shutil.copy(batch_files[0], data / "events_1.parquet")
+    assert build(data, db).success
+    late = pq.read_table(batch_files[0]).slice(0, 1).to_pylist()[0]
+    late.update(event_id="LATE-1", event_at="2024-06-01 10:00:00")
+    pq.write_table(
+        pa.Table.from_pylist([late], schema=pq.read_schema(batch_files[0])),
+        data / "events_2.parquet",
+    )
+    result = build(data, db)
+    assert not result.success
+    failed = {r.node.name for r in result.result if r.status in ("fail", "error")}
+    assert failed == {"assert_sources_reconcile"}
+    assert build(data, db, ["--full-refresh"]).success
+    assert query(db, "select count(*) from stg_events where event_id = 'LATE-1'") == [(1,)]
