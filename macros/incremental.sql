@@ -38,3 +38,31 @@
         delete from {{ this }} where refreshed_at = {{ run_started_at_timestamp() }} and event_count = 0
     {%- endif -%}
 {%- endmacro %}
+
+{#- The final select of an incremental aggregate over the CTE `aggregates` (keyed by the names
+    of key_expressions, with event_count and the other `columns`), stamped with this run. An
+    incremental run returns one row per re-checked key: its new aggregate, or a tombstone
+    (event_count 0) when nothing is left of it, which delete_tombstones removes. -#}
+{% macro stamped_aggregates(aggregates, key_expressions, columns) %}
+    {%- if is_incremental() %}
+    select
+        {%- for key in key_expressions %}
+        rechecked.{{ key }},
+        {%- endfor %}
+        coalesce({{ aggregates }}.event_count, 0) as event_count,
+        {%- for column in columns %}
+        {{ aggregates }}.{{ column }},
+        {%- endfor %}
+        {{ run_started_at_timestamp() }} as refreshed_at
+    from ({{ rechecked_event_keys(key_expressions) }}) as rechecked
+    left join {{ aggregates }}
+        on {% for key in key_expressions -%}
+        rechecked.{{ key }} = {{ aggregates }}.{{ key }}{{ ' and ' if not loop.last }}
+        {%- endfor %}
+    where {% for key in key_expressions -%}
+        rechecked.{{ key }} is not null{{ ' and ' if not loop.last }}
+        {%- endfor %}
+    {%- else %}
+    select *, {{ run_started_at_timestamp() }} as refreshed_at from {{ aggregates }}
+    {%- endif %}
+{%- endmacro %}

@@ -40,32 +40,15 @@ with activity as (
     {{ summarize_customer_activity(totals, weigh_staged_events(staged_purchases)) }}
 ),
 
-{% if is_incremental() %}
-rechecked as (
-    {{ rechecked_event_keys({'user_id': 'user_id'}) }}
-),
-
--- Every re-checked customer, with new figures or as a tombstone (event_count 0).
 final as (
-    select
-        rechecked.user_id,
-        coalesce(activity.event_count, 0) as event_count,
-        activity.order_count,
-        activity.item_count,
-        activity.net_revenue,
-        activity.first_event_at,
-        activity.last_event_at,
-        activity.last_purchase_at,
-        {{ run_started_at_timestamp() }} as refreshed_at
-    from rechecked
-    left join activity
-        on rechecked.user_id = activity.user_id
-    where rechecked.user_id is not null
+    {{ stamped_aggregates(
+        'activity',
+        {'user_id': 'user_id'},
+        [
+            'order_count', 'item_count', 'net_revenue', 'first_event_at', 'last_event_at',
+            'last_purchase_at'
+        ]
+    ) }}
 )
-{% else %}
-final as (
-    select *, {{ run_started_at_timestamp() }} as refreshed_at from activity
-)
-{% endif %}
 
 select * from final

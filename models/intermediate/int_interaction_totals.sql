@@ -30,45 +30,17 @@ with totals as (
     {{ total_interactions(events, decay_anchor) }}
 ),
 
-{% if is_incremental() %}
-rechecked as (
-    {{ rechecked_event_keys({'user_id': 'user_id', 'item_id': 'item_id'}) }}
-),
-
--- Every re-checked pair, with its new sums or as a tombstone (event_count 0).
 final as (
-    select
-        rechecked.user_id,
-        rechecked.item_id,
-        coalesce(totals.event_count, 0) as event_count,
-        totals.view_count,
-        totals.add_to_cart_count,
-        totals.purchase_count,
-        totals.return_count,
-        totals.order_count,
-        totals.quantity_purchased,
-        totals.quantity_returned,
-        totals.net_revenue,
-        totals.decay_weight_sum,
-        totals.decay_anchor_at,
-        totals.ordered_count,
-        totals.first_ordered_at,
-        totals.last_ordered_at,
-        totals.first_interaction_at,
-        totals.last_interaction_at,
-        totals.last_purchase_at,
-        {{ run_started_at_timestamp() }} as refreshed_at
-    from rechecked
-    left join totals
-        on rechecked.user_id = totals.user_id
-        and rechecked.item_id = totals.item_id
-    where rechecked.user_id is not null
-        and rechecked.item_id is not null
+    {{ stamped_aggregates(
+        'totals',
+        {'user_id': 'user_id', 'item_id': 'item_id'},
+        [
+            'view_count', 'add_to_cart_count', 'purchase_count', 'return_count', 'order_count',
+            'quantity_purchased', 'quantity_returned', 'net_revenue', 'decay_weight_sum',
+            'decay_anchor_at', 'ordered_count', 'first_ordered_at', 'last_ordered_at',
+            'first_interaction_at', 'last_interaction_at', 'last_purchase_at'
+        ]
+    ) }}
 )
-{% else %}
-final as (
-    select *, {{ run_started_at_timestamp() }} as refreshed_at from totals
-)
-{% endif %}
 
 select * from final

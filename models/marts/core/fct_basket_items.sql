@@ -45,34 +45,14 @@ with basket_items as (
     {{ collect_basket_items(events) }}
 ),
 
-{% if is_incremental() %}
-rechecked as (
-    {{ rechecked_event_keys(basket_keys) }}
-),
-
--- Every re-checked basket item, with new figures or as a tombstone (event_count 0).
 final as (
-    select
-        rechecked.basket_id,
-        rechecked.item_id,
-        basket_items.basket_type,
-        basket_items.user_id,
-        coalesce(basket_items.event_count, 0) as event_count,
-        basket_items.quantity_purchased,
-        basket_items.is_purchased,
-        basket_items.basket_at,
-        {{ run_started_at_timestamp() }} as refreshed_at
-    from rechecked
-    left join basket_items
-        on rechecked.basket_id = basket_items.basket_id
-        and rechecked.item_id = basket_items.item_id
-    where rechecked.basket_id is not null
-        and rechecked.item_id is not null
+    {{ stamped_aggregates(
+        'basket_items',
+        basket_keys,
+        [
+            'basket_type', 'user_id', 'quantity_purchased', 'is_purchased', 'basket_at'
+        ]
+    ) }}
 )
-{% else %}
-final as (
-    select *, {{ run_started_at_timestamp() }} as refreshed_at from basket_items
-)
-{% endif %}
 
 select * from final
