@@ -4,20 +4,18 @@
     0.5^((as_of - anchor) / half_life), applied at read time (aggregate_interactions). So the
     sums stay valid when the as-of time moves, and an incremental run only recomputes the
     pairs whose events changed. decay_anchor is a timestamp expression (the stored anchor in
-    incremental runs, used when not NULL); otherwise the first of January of the earliest
-    event's year, which keeps 2^((t - anchor) / half_life) far from overflow for any span
+    incremental runs); none takes the first of January of the earliest event's year, which keeps 2^((t - anchor) / half_life) far from overflow for any span
     under ~1000 half-lives.
     Called by model int_interaction_totals and by its evaluation replay. -#}
 {% macro total_interactions(events, decay_anchor=none) %}
 with anchor as (
-    select
-        {%- if decay_anchor is not none %}
-        coalesce({{ decay_anchor }}, {{ dbt.date_trunc('year', 'min(events.event_at)') }})
-        {%- else %}
-        {{ dbt.date_trunc('year', 'min(events.event_at)') }}
-        {%- endif %} as decay_anchor_at
+    {%- if decay_anchor is not none %}
+    select {{ decay_anchor }} as decay_anchor_at
+    {%- else %}
+    select {{ dbt.date_trunc('year', 'min(events.event_at)') }} as decay_anchor_at
     from {{ events }} as events
     where events.user_id is not null
+    {%- endif %}
 ),
 
 -- Orders of the pair, each at its first purchase (purchases without an order id are one

@@ -24,7 +24,15 @@
     )
 {%- endset %}
 {%- set events = weigh_staged_events(staged_events) %}
-{%- set decay_anchor = ('(select min(decay_anchor_at) from ' ~ this ~ ')') if is_incremental() else none %}
+{#- Incremental runs keep the stored anchor (or, if every pair was deleted, start from the
+    year of the earliest staged event). -#}
+{%- set decay_anchor -%}
+    coalesce(
+        (select min(decay_anchor_at) from {{ this }}),
+        (select {{ dbt.date_trunc('year', 'min(event_at)') }} from {{ ref('stg_events') }})
+    )
+{%- endset %}
+{%- set decay_anchor = decay_anchor if is_incremental() else none %}
 
 with totals as (
     {{ total_interactions(events, decay_anchor) }}

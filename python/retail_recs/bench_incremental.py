@@ -45,7 +45,6 @@ SELECTION = [
 COMPARED = (
     "stg_events_checked",
     "int_interaction_totals",
-    "int_customer_activity",
     "int_purchase_intervals",
     "fct_interactions",
     "fct_basket_items",

@@ -1,5 +1,5 @@
 -- Evaluation replay of dim_customers on the events up to the evaluation cutoff (same macros,
--- training inputs; the activity of int_customer_activity is computed inline).
+-- training inputs).
 {%- set activity -%}
     ({{ summarize_customer_activity(
         totals=ref('eval_interaction_totals'),
