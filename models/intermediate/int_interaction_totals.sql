@@ -23,7 +23,6 @@
         {%- endif %}
     )
 {%- endset %}
-{%- set events = weigh_staged_events(staged_events) %}
 {#- Incremental runs keep the stored anchor (or, if every pair was deleted, start from the
     year of the earliest staged event). -#}
 {%- set decay_anchor -%}
@@ -32,11 +31,22 @@
         (select {{ dbt.date_trunc('year', 'min(event_at)') }} from {{ ref('stg_events') }})
     )
 {%- endset %}
-{%- set decay_anchor = decay_anchor if is_incremental() else none %}
 
-with totals as (
-    {{ total_interactions(events, decay_anchor) }}
+-- total_interactions reads its events twice (purchases for the orders, then all). A full build
+-- scans the source twice rather than hold every event; an incremental run weighs its few
+-- events once, in a CTE that DuckDB computes once for both reads.
+with
+{%- if is_incremental() %}
+rechecked_events as {{ weigh_staged_events(staged_events) }},
+
+totals as (
+    {{ total_interactions('rechecked_events', decay_anchor) }}
 ),
+{%- else %}
+totals as (
+    {{ total_interactions(weigh_staged_events(staged_events)) }}
+),
+{%- endif %}
 
 final as (
     {{ stamped_aggregates(
