@@ -141,7 +141,8 @@ def test_a_rebuild_gives_identical_tables(small_demo_data, demo_warehouse, tmp_p
         "campaign_audience_products",
         "campaign_performance",
     ):
-        everything = f"select * from {table} order by all"
+        # refreshed_at stamps the run that wrote a row of an incremental model.
+        everything = f"select columns(lambda c: c <> 'refreshed_at') from {table} order by all"
         first, second = query(demo_warehouse, everything), query(rebuilt, everything)
         assert len(first) == len(second), table
         for row_first, row_second in zip(first, second, strict=True):
