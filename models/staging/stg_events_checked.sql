@@ -8,7 +8,8 @@
 -- before the latest accepted event on (new and late events, and future-dated ones that may
 -- have become valid), rows without a timestamp, every row of a user whose bot status changed,
 -- every row whose item joined or left the catalogue, and every row sharing an event_id with
--- those (so both duplicate rules see all versions of an id). refreshed_at stamps the rows a run
+-- those (so both duplicate rules see all versions of an id; an undated row, rejected whatever
+-- else its id has, is judged alone). refreshed_at stamps the rows a run
 -- wrote, which tells the downstream incremental models what to recompute. A row arriving
 -- later than the lookback is not re-checked: assert_sources_reconcile then fails the build,
 -- and `dbt build --full-refresh` takes it in (as does a change to the seeds of the rules).
@@ -21,12 +22,19 @@
     pre_hook="{{ delete_erased_customers() }}"
 ) }}
 
-{%- set raw_columns = [] -%}
-{%- for column in ['event_id', 'user_id', 'item_id', 'event_type', 'event_at', 'session_id',
-                   'order_id', 'quantity', 'unit_price', 'channel'] -%}
-    {%- do raw_columns.append("coalesce(raw_" ~ column ~ ", '<null>')") -%}
-    {%- if not loop.last %}{% do raw_columns.append("'|'") %}{% endif -%}
-{%- endfor %}
+{#- The hash of a raw row (rows sent twice hash alike, see row_key), over the bare source
+    columns and over those of the CTE source_rows. -#}
+{%- set source_columns = ['event_id', 'user_id', 'item_id', 'event_type', 'event_at', 'session_id',
+                          'order_id', 'quantity', 'unit_price', 'channel'] -%}
+{%- set source_column_list = source_columns | join(', ') -%}
+{%- set bare_parts, source_rows_parts = [], [] -%}
+{%- for column in source_columns -%}
+    {%- do bare_parts.append("coalesce(" ~ column ~ ", '<null>')") -%}
+    {%- do source_rows_parts.append("coalesce(source_rows." ~ column ~ ", '<null>')") -%}
+    {%- if not loop.last %}{% do bare_parts.append("'|'") %}{% do source_rows_parts.append("'|'") %}{% endif -%}
+{%- endfor -%}
+{%- set raw_row_hash = dbt.hash(dbt.concat(bare_parts)) -%}
+{%- set source_rows_hash = dbt.hash(dbt.concat(source_rows_parts)) %}
 
 with event_type_synonyms as (
     select * from {{ ref('event_type_synonyms') }}
@@ -65,15 +73,20 @@ bot_users as (
 ),
 
 {% if is_incremental() %}
-cutoff as (
-    select coalesce(
+{#- The cutoff is read before the query is rendered, so that it is a constant the source scan
+    filters on as it reads (with a subquery DuckDB decodes every column of every row). -#}
+{%- set cutoff_query -%}
+    select cast(coalesce(
         {{ dbt.dateadd('day', -1 * var('retail_recs__incremental_lookback_days') | int, 'max(event_at)') }},
         cast('1900-01-01' as {{ dbt.type_timestamp() }})
-    ) as cutoff_at
+    ) as {{ dbt.type_string() }})
     from {{ this }}
     where rejection_reason is null
-),
-
+        -- As after the pre-hook, which deletes them.
+        and not {{ is_erased('user_id') }}
+{%- endset -%}
+{%- set cutoff_text = run_query(cutoff_query).columns[0].values()[0] if execute else '1900-01-01' -%}
+{%- set cutoff_at = "cast('" ~ cutoff_text ~ "' as " ~ dbt.type_timestamp() ~ ")" %}
 stored_bot_users as (
     select distinct user_id from {{ this }} where rejection_reason = 'bot_user'
 ),
@@ -86,67 +99,94 @@ changed_bot_users as (
     where user_id not in (select user_id from bot_users)
 ),
 
--- The catalogue changes between runs: ids with a row rejected as unknown_item whose item now
--- exists, or a row that passed the item rule whose item is gone.
-changed_item_event_ids as (
-    select distinct event_id
-    from {{ this }}
-    where event_id is not null
-        and (
-            (rejection_reason = 'unknown_item' and item_id in (select item_id from items))
-            or (
-                coalesce(rejection_reason, 'accepted')
-                    in ('accepted', 'bot_user', 'exact_duplicate', 'repeated_event_id')
-                and item_id not in (select item_id from items)
-            )
-        )
-),
-
--- Ids whose rows may change class: recent, undated or of a user whose bot status changed.
--- All rows of an id come along, so both duplicate rules see every version. Parsing every
--- source timestamp with its offset is the costly part, so a plain cast (which ignores
--- offsets, off by less than a day) first narrows the rows to parse.
-window_candidates as (
-    select
-        {{ clean_text('event_id') }} as event_id,
-        {{ clean_text('user_id') }} as user_id,
-        event_at as raw_event_at
-    from {{ ref('base_events') }}
-    cross join cutoff
-    where {{ clean_text('event_id') }} is not null
-        and (
-            coalesce(
-                {{ dbt.safe_cast('event_at', api.Column.translate_type('timestamp')) }}
-                    >= {{ dbt.dateadd('day', -1, 'cutoff.cutoff_at') }},
-                true
-            )
-            or {{ clean_text('user_id') }} in (select user_id from changed_bot_users)
-        )
-),
-
-recheck_event_ids as (
-    select distinct window_candidates.event_id
-    from window_candidates
-    cross join cutoff
-    where coalesce(
-            {{ parse_timestamp_utc(clean_text('window_candidates.raw_event_at')) }} >= cutoff.cutoff_at,
-            true
-        )
-        or window_candidates.user_id in (select user_id from changed_bot_users)
+-- The catalogue changes between runs: items with a row rejected as unknown_item that now
+-- exist, or with a row that passed the item rule that are gone. Usually none, and then DuckDB
+-- skips the scan for their ids.
+changed_items as (
+    select item_id from {{ this }}
+    where rejection_reason = 'unknown_item'
+    intersect
+    select item_id from items
     union
-    select event_id from changed_item_event_ids
+    (
+        select item_id from {{ this }}
+        where coalesce(rejection_reason, 'accepted') in ('accepted', 'bot_user', 'exact_duplicate', 'repeated_event_id')
+        except
+        select item_id from items
+    )
 ),
 
--- Rows without an id are judged alone (missing_event_id), so they are kept to the window
--- after parsing (see selected); '' stands for them here, in one semi-join.
-source_rows as (
-    select *
+-- One pass over the source for the rows that can be new: from the cutoff on, or undated.
+-- Parsing every source timestamp with its offset is the costly part, so a plain cast (which
+-- ignores offsets, off by less than a day) picks them with a day to spare and only those are
+-- parsed. recent_event_at is the parsed time, as in parsed below.
+recent_rows as (
+    select
+        *,
+        {{ clean_text('event_id') }} as recent_event_id,
+        {{ parse_timestamp_utc(clean_text('event_at')) }} as recent_event_at,
+        {{ raw_row_hash }} as recent_row_hash
     from {{ ref('base_events') }}
-    where coalesce({{ clean_text('event_id') }}, '') in (
-        select event_id from recheck_event_ids
-        union all
-        select ''
+    where coalesce(
+        {{ dbt.safe_cast('event_at', api.Column.translate_type('timestamp')) }}
+            >= {{ dbt.dateadd('day', -1, cutoff_at) }},
+        true
     )
+),
+
+-- Ids whose every row is re-checked, so that both duplicate rules see all versions of the id:
+-- those with a row from the cutoff on (new and late events), of a user whose bot status
+-- changed, or of an item that joined or left the catalogue. An undated row is re-checked
+-- alone: it is rejected whatever its id's other rows are, and only its identical copies
+-- (undated too) can change its class.
+recheck_event_ids as (
+    select recent_event_id as event_id from recent_rows
+    where recent_event_at >= {{ cutoff_at }}
+    union
+    select event_id from {{ this }}
+    where event_id is not null and user_id in (select user_id from changed_bot_users)
+    union
+    select event_id from {{ this }}
+    where event_id is not null and item_id in (select item_id from changed_items)
+),
+
+-- Re-checked ids with a stored row that the recent pass did not read (compared by raw row
+-- hash, copies counted): only these are looked up in the whole source again. Usually there
+-- are none, and DuckDB then skips that scan.
+earlier_event_ids as (
+    select distinct stored.event_id
+    from (
+        select event_id, {{ dbt.split_part('row_key', "'-'", 1) }} as raw_row_hash, count(*) as row_count
+        from {{ this }}
+        where event_id in (select event_id from recheck_event_ids)
+        group by event_id, {{ dbt.split_part('row_key', "'-'", 1) }}
+    ) as stored
+    left join (
+        select recent_event_id as event_id, recent_row_hash as raw_row_hash, count(*) as row_count
+        from recent_rows
+        where recent_event_id in (select event_id from recheck_event_ids)
+        group by recent_event_id, recent_row_hash
+    ) as recent
+        on stored.event_id = recent.event_id
+        and stored.raw_row_hash = recent.raw_row_hash
+    where stored.row_count > coalesce(recent.row_count, 0)
+),
+
+-- The rows to re-check: recent ones of a re-checked id, undated, or without an id from the
+-- cutoff on (judged alone, missing_event_id); and every row of the earlier ids.
+source_rows as (
+    select {{ source_column_list }}
+    from recent_rows
+    where coalesce(recent_event_id, '') not in (select event_id from earlier_event_ids)
+        and (
+            recent_event_id in (select event_id from recheck_event_ids)
+            or recent_event_at is null
+            or recent_event_at >= {{ cutoff_at }}
+        )
+    union all
+    select {{ source_column_list }}
+    from {{ ref('base_events') }}
+    where {{ clean_text('event_id') }} in (select event_id from earlier_event_ids)
 ),
 {% else %}
 source_rows as (
@@ -154,8 +194,9 @@ source_rows as (
 ),
 {% endif %}
 
-parsed_all as (
+parsed as (
     select
+        {{ source_rows_hash }} as raw_row_hash,
         source_rows.event_id as raw_event_id,
         source_rows.user_id as raw_user_id,
         source_rows.item_id as raw_item_id,
@@ -179,25 +220,6 @@ parsed_all as (
     from source_rows
     left join event_type_synonyms
         on lower(trim(source_rows.event_type)) = event_type_synonyms.raw_event_type
-),
-
-selected as (
-    select parsed_all.*
-    from parsed_all
-    {%- if is_incremental() %}
-    cross join cutoff
-    where parsed_all.event_id is not null
-        or parsed_all.event_at is null
-        or parsed_all.event_at >= cutoff.cutoff_at
-        or parsed_all.user_id in (select user_id from changed_bot_users)
-    {%- endif %}
-),
-
-parsed as (
-    select
-        {{ dbt.hash(dbt.concat(raw_columns)) }} as raw_row_hash,
-        *
-    from selected
 ),
 
 row_rules_checked as (

@@ -42,6 +42,8 @@ COMPARED_TABLES = {
     "dim_customers": "user_id",
     "dim_items": "item_id",
 }
+# When the third batch's new version of an October event id happened.
+REUSED_ID_AT = "2025-12-30 11:00:00"
 # Low enough that a few dozen appended views turn a customer into a bot.
 BOT_MIN_VIEWS = 60
 EVENT_COLUMNS = (
@@ -57,7 +59,8 @@ def write_batches(demo: Path, out: Path) -> list[Path]:
     """The demo events cut at two dates into three batches; the third also re-sends 50 rows of
     the second. A new user views 40 times in the second batch (below the bot threshold) and 40
     more in the third: a bot from then on, so the second batch's views, outside the third
-    run's lookback, must turn into bot_user rows too."""
+    run's lookback, must turn into bot_user rows too. The third batch also reuses the id of an
+    October view at REUSED_ID_AT: a repeated_event_id only if its first version is read."""
     con = duckdb.connect()
     con.execute(
         f"create table e as select {EVENT_COLUMNS}, {PARSED_AT} as t "
@@ -91,6 +94,11 @@ def write_batches(demo: Path, out: Path) -> list[Path]:
             union all select 'BOT-B' || i, 'U-BOT', '{item}', 'view',
                 '2025-12-30 10:00:00', 'BOT-SESSION', null, null, null, 'web'
             from range(40) as r(i)
+            union all (select event_id, user_id, item_id, event_type, '{REUSED_ID_AT}',
+                    session_id, order_id, quantity, unit_price, channel
+                from e
+                where t < timestamp '2025-11-01' and item_id = '{item}' and event_type = 'view'
+                order by t, event_id limit 1)
             """
         con.execute(f"copy (select {EVENT_COLUMNS} from e where {condition} {extra}) to '{path}'")
         paths.append(path)
@@ -177,6 +185,11 @@ def test_appended_batches_equal_a_full_refresh(batches, tmp_path):
     assert query(full, f"select count(*) from stg_events_checked where user_id = '{erased}'") == [
         (0,)
     ]
+    assert query(
+        full,
+        "select rejection_reason from stg_events_checked"
+        f" where event_at = timestamp '{REUSED_ID_AT}'",
+    ) == [("repeated_event_id",)]
 
 
 def test_a_row_later_than_the_lookback_fails_until_a_full_refresh(batches, tmp_path):
