@@ -4,15 +4,17 @@
     0.5^((as_of - anchor) / half_life), applied at read time (aggregate_interactions). So the
     sums stay valid when the as-of time moves, and an incremental run only recomputes the
     pairs whose events changed. decay_anchor is a timestamp expression (the stored anchor in
-    incremental runs); none takes the first of January of the earliest event's year, which keeps 2^((t - anchor) / half_life) far from overflow for any span
-    under ~1000 half-lives.
+    incremental runs); none takes the first of January of the latest event's year. Events
+    before the anchor weigh 2^(negative), which only underflows to 0 for events more than
+    ~1000 half-lives old, whose decayed weight is 0 anyway; events after it overflow only
+    ~1000 half-lives later (test on decay_weight_sum: a full refresh re-anchors).
     Called by model int_interaction_totals and by its evaluation replay. -#}
 {% macro total_interactions(events, decay_anchor=none) %}
 with anchor as (
     {%- if decay_anchor is not none %}
     select {{ decay_anchor }} as decay_anchor_at
     {%- else %}
-    select {{ dbt.date_trunc('year', 'min(events.event_at)') }} as decay_anchor_at
+    select {{ dbt.date_trunc('year', 'max(events.event_at)') }} as decay_anchor_at
     from {{ events }} as events
     where events.user_id is not null
     {%- endif %}

@@ -24,11 +24,11 @@
     )
 {%- endset %}
 {#- Incremental runs keep the stored anchor (or, if every pair was deleted, start from the
-    year of the earliest staged event). -#}
+    year of the latest staged event). -#}
 {%- set decay_anchor -%}
     coalesce(
         (select min(decay_anchor_at) from {{ this }}),
-        (select {{ dbt.date_trunc('year', 'min(event_at)') }} from {{ ref('stg_events') }})
+        (select {{ dbt.date_trunc('year', 'max(event_at)') }} from {{ ref('stg_events') }})
     )
 {%- endset %}
 
