@@ -1,7 +1,8 @@
 """Incremental staging and interactions: appending batches of events gives what a full
 refresh of all of them gives (exactly, up to the last bits of float sums), including
-duplicates sent again, a user who turns into a bot, and an erasure request filed between
-batches; a row later than the lookback fails the build instead of being lost."""
+duplicates sent again, a user who turns into a bot, a new version of an old event id, and an
+erasure request and a catalogue change between batches; a row later than the lookback fails
+the build instead of being lost."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -162,6 +164,24 @@ def test_appended_batches_equal_a_full_refresh(batches, tmp_path):
                 schema=requests.schema,
             )
             pq.write_table(pa.concat_tables([requests, added]), data / "erasure_requests.parquet")
+            # The catalogue changes too: an item with accepted events leaves it, and an id
+            # staged as unknown_item joins it.
+            (gone,) = query(
+                incremental,
+                "select item_id from stg_events group by item_id"
+                " order by count(*), item_id limit 1",
+            )[0]
+            (joined,) = query(
+                incremental,
+                "select item_id from stg_events_checked where rejection_reason = 'unknown_item'"
+                " and item_id is not null group by item_id order by count(*) desc, item_id limit 1",
+            )[0]
+            catalogue = pq.read_table(data / "items.parquet")
+            kept = catalogue.filter(pc.not_equal(catalogue.column("item_id"), gone))
+            new_item = catalogue.slice(0, 1).set_column(
+                0, "item_id", pa.array([joined], pa.string())
+            )
+            pq.write_table(pa.concat_tables([kept, new_item]), data / "items.parquet")
         assert build(data, incremental).success, f"incremental build {number} failed"
         if number == 2:
             # Below the threshold yet: the views are accepted interactions, until batch 3.
@@ -190,6 +210,10 @@ def test_appended_batches_equal_a_full_refresh(batches, tmp_path):
         "select rejection_reason from stg_events_checked"
         f" where event_at = timestamp '{REUSED_ID_AT}'",
     ) == [("repeated_event_id",)]
+    assert query(full, f"select count(*) from stg_events where item_id = '{gone}'") == [(0,)]
+    assert query(full, f"select count(*) > 0 from stg_events where item_id = '{joined}'") == [
+        (True,)
+    ]
 
 
 def test_a_row_later_than_the_lookback_fails_until_a_full_refresh(batches, tmp_path):
