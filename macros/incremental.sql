@@ -66,3 +66,24 @@
     select *, {{ run_started_at_timestamp() }} as refreshed_at from {{ aggregates }}
     {%- endif %}
 {%- endmacro %}
+
+{#- Pre- and post-hook of an incremental aggregate that looks its re-checked keys up among all
+    staged events. DuckDB's build-side optimizer trusts an estimate that puts more rows in the
+    keys than in the 10M filtered events and then hashes the events instead of the keys (2 s
+    instead of 0.3 s). This turns it off for the model's statement; the setting is global in
+    DuckDB, so the post-hook turns it back on. Other adapters plan joins their own way. -#}
+{% macro hash_the_keys_side(enable) %}
+    {%- if is_incremental() -%}
+        {{ return(adapter.dispatch('hash_the_keys_side', 'retail_recs')(enable)) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__hash_the_keys_side(enable) %}{% endmacro %}
+
+{% macro duckdb__hash_the_keys_side(enable) %}
+    {%- if enable -%}
+        set disabled_optimizers = 'build_side_probe_side'
+    {%- else -%}
+        reset disabled_optimizers
+    {%- endif -%}
+{%- endmacro %}

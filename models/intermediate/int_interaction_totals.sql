@@ -11,8 +11,8 @@
     unique_key=['user_id', 'item_id'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    pre_hook="{{ delete_erased_customers() }}",
-    post_hook="{{ delete_tombstones() }}"
+    pre_hook=["{{ delete_erased_customers() }}", "{{ hash_the_keys_side(true) }}"],
+    post_hook=["{{ hash_the_keys_side(false) }}", "{{ delete_tombstones() }}"]
 ) }}
 
 {%- set staged_events -%}
