@@ -31,6 +31,16 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Pre-hook of an incremental model built from an aggregate (not from the events): drop the
+    rows of the keys re-checked since its last run. Those the aggregate still has are inserted
+    again; the others were deleted there as tombstones. -#}
+{% macro delete_rechecked_keys(key_expressions) %}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where ({{ key_expressions.keys() | join(', ') }}) in ({{ rechecked_event_keys(key_expressions) }})
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Post-hook of an incremental aggregate: a key whose events were all rejected or erased since
     the last run comes back with event_count 0 (its tombstone); remove it. -#}
 {% macro delete_tombstones() %}

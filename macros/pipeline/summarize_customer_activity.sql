@@ -1,7 +1,7 @@
 {#- Activity of each customer: event counts, items, money and first/last times summed from the
     customer's rows of total_interactions, and distinct orders from their purchase events
     (an order spans items, so it cannot be summed from pairs).
-    Called, inlined, by model dim_customers and by its evaluation replay. -#}
+    Called by model int_customer_activity and, inlined, by the evaluation replay of dim_customers. -#}
 {% macro summarize_customer_activity(totals, purchases) %}
 with totals as (
     select * from {{ totals }}

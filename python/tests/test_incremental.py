@@ -38,6 +38,7 @@ COMPARED_TABLES = {
     "stg_events": "event_id",
     "stg_events_quarantine": "all",
     "int_interaction_totals": "user_id, item_id",
+    "int_customer_activity": "user_id",
     "int_purchase_intervals": "user_id, item_id",
     "fct_interactions": "user_id, item_id",
     "fct_basket_items": "basket_id, item_id",
