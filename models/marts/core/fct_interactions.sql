@@ -3,9 +3,9 @@
 --
 -- Incremental: a run first deletes the pairs with a staged event re-checked since its last run
 -- (their totals may be gone) and the pairs of erased customers, then inserts the pairs that
--- int_interaction_totals rewrote since. The post-hooks (macros/pipeline/realign_interactions.sql) bring the
--- other rows up to date: the dense indexes, which a new customer or item shifts, and the
--- affinity, which the new as-of time moves.
+-- int_interaction_totals rewrote since. The post-hooks (macros/pipeline/realign_interactions.sql)
+-- bring the other rows up to date: the dense indexes, which a new customer or item shifts, and
+-- the affinity, which the new as-of time moves.
 -- depends_on: {{ ref('stg_events_checked') }}, {{ ref('base_erasure_requests') }}
 {{ config(
     materialized='incremental',
