@@ -31,6 +31,48 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- Pre-hook of stg_events_checked. An erasure can change other customers' rows: the later
+    version of an event id shared with the erased customer becomes the kept one, and a basket
+    they shared loses items. So it stamps the erased customers' rows and every row sharing an
+    event id or a basket with them: the run re-checks those ids, the downstream models
+    recompute those keys, and the post-hook delete_stamped_erased_customers removes the erased
+    rows. A count finds the usual case of nothing to erase first (one scan; the update's joins
+    would read every row), and the hook is then empty. -#}
+{% macro stamp_erased_customers_and_their_neighbours() %}
+    {%- if is_incremental() and execute -%}
+        {%- set erased_rows -%}
+            select event_id, order_id, session_id from {{ this }}
+            where user_id in (select user_id from {{ ref('base_erasure_requests') }})
+        {%- endset -%}
+        {%- set erased_row_count = run_query(
+            'select count(*) from (' ~ erased_rows ~ ') as erased_rows'
+        ).columns[0].values()[0] -%}
+        {%- if erased_row_count > 0 -%}
+        update {{ this }}
+        set refreshed_at = {{ run_started_at_timestamp() }}
+        where user_id in (select user_id from {{ ref('base_erasure_requests') }})
+            or event_id in (select event_id from ({{ erased_rows }}) as erased_rows)
+            or order_id in (select order_id from ({{ erased_rows }}) as erased_rows)
+            or (
+                order_id is null
+                and session_id in (
+                    select session_id from ({{ erased_rows }}) as erased_rows where order_id is null
+                )
+            )
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook of stg_events_checked: delete the erased customers' rows, which the pre-hook
+    stamped (the stamp lets DuckDB skip every older row group). -#}
+{% macro delete_stamped_erased_customers() %}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where refreshed_at = {{ run_started_at_timestamp() }}
+            and user_id in (select user_id from {{ ref('base_erasure_requests') }})
+    {%- endif -%}
+{%- endmacro %}
+
 {#- Pre-hook of an incremental model built from an aggregate (not from the events): drop the
     rows of the keys re-checked since its last run. Those the aggregate still has are inserted
     again; the others were deleted there as tombstones. -#}

@@ -9,7 +9,8 @@
 -- have become valid), rows without a timestamp, every row of a user whose bot status changed,
 -- every row whose item joined or left the catalogue, and every row sharing an event_id with
 -- those (so both duplicate rules see all versions of an id; an undated row, rejected whatever
--- else its id has, is judged alone). refreshed_at stamps the rows a run
+-- else its id has, is judged alone), and the rows of newly erased customers and those sharing
+-- an id or a basket with them (see the hooks). refreshed_at stamps the rows a run
 -- wrote, which tells the downstream incremental models what to recompute. A row arriving
 -- later than the lookback is not re-checked: assert_sources_reconcile then fails the build,
 -- and `dbt build --full-refresh` takes it in (as does a change to the seeds of the rules).
@@ -19,7 +20,8 @@
     unique_key='row_key',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
-    pre_hook="{{ delete_erased_customers() }}"
+    pre_hook="{{ stamp_erased_customers_and_their_neighbours() }}",
+    post_hook="{{ delete_stamped_erased_customers() }}"
 ) }}
 
 {#- The hash of a raw row (rows sent twice hash alike, see row_key), over the bare source
@@ -148,6 +150,10 @@ recheck_event_ids as (
     union
     select event_id from {{ this }}
     where event_id is not null and item_id in (select item_id from changed_items)
+    union
+    -- Stamped by the pre-hook: an erased customer's rows and those sharing an id or a basket.
+    select event_id from {{ this }}
+    where event_id is not null and refreshed_at = {{ run_started_at_timestamp() }}
 ),
 
 -- Re-checked ids with a stored row that the recent pass did not read (compared by raw row

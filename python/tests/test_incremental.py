@@ -1,8 +1,9 @@
 """Incremental staging and interactions: appending batches of events gives what a full
 refresh of all of them gives (exactly, up to the last bits of float sums), including
 duplicates sent again, a user who turns into a bot, a new version of an old event id, and an
-erasure request and a catalogue change between batches; a row later than the lookback fails
-the build instead of being lost."""
+erasure request (of a customer who shares an event id and an order with a kept one) and a
+catalogue change between batches; a row later than the lookback fails the build instead of
+being lost."""
 
 from __future__ import annotations
 
@@ -58,12 +59,19 @@ PARSED_AT = (
 )
 
 
-def write_batches(demo: Path, out: Path) -> list[Path]:
+def write_batches(demo: Path, out: Path) -> tuple[list[Path], str, str]:
     """The demo events cut at two dates into three batches; the third also re-sends 50 rows of
     the second. A new user views 40 times in the second batch (below the bot threshold) and 40
     more in the third: a bot from then on, so the second batch's views, outside the third
     run's lookback, must turn into bot_user rows too. The third batch also reuses the id of an
-    October view at REUSED_ID_AT: a repeated_event_id only if its first version is read."""
+    October view at REUSED_ID_AT: a repeated_event_id only if its first version is read.
+
+    Returns the paths, the customer to erase before the third batch and the order shared. In
+    the second batch a kept customer sends a later version of one of that customer's
+    first-batch purchases (same event id, another order: a repeated_event_id until the
+    erasure) and buys the same item in the erased customer's order (a basket item that names
+    the erased customer, the smaller id). Both are outside the third run's lookback: the
+    erasure itself must re-check the first and rebuild the order as a full refresh sees it."""
     con = duckdb.connect()
     con.execute(
         f"create table e as select {EVENT_COLUMNS}, {PARSED_AT} as t "
@@ -72,6 +80,25 @@ def write_batches(demo: Path, out: Path) -> list[Path]:
     # The most viewed item: surely a valid catalogue item.
     (item,) = con.execute(
         "select item_id from e group by item_id order by count(*) desc, item_id limit 1"
+    ).fetchone()
+    # A clean first-batch purchase of that item, in an order, by a customer with no request
+    # yet (the one to erase), and a kept customer who sorts after it (so that the copy is the
+    # later version of the event id).
+    erasable_purchases = f"""
+        select * from e
+        where t < timestamp '2025-12-01' and item_id = '{item}' and event_type = 'purchase'
+            and order_id = trim(order_id) and quantity > 0 and unit_price >= 0
+            and user_id = trim(user_id) and user_id not in (
+                select trim(user_id) from read_parquet('{demo / "erasure_requests.parquet"}')
+                where user_id is not null
+            )
+    """
+    (erased, shared_id, shared_order) = con.execute(
+        f"select user_id, event_id, order_id from ({erasable_purchases})"
+        " order by user_id, event_id limit 1"
+    ).fetchone()
+    (kept,) = con.execute(
+        f"select min(user_id) from ({erasable_purchases}) where user_id > '{erased}'"
     ).fetchone()
     batches = [
         "t < timestamp '2025-12-20' or (t is null and hash(event_id) % 2 = 0)",
@@ -88,6 +115,12 @@ def write_batches(demo: Path, out: Path) -> list[Path]:
             union all select 'BOT-A' || i, 'U-BOT', '{item}', 'view',
                 '2025-12-21 10:00:00', 'BOT-SESSION-A', null, null, null, 'web'
             from range(40) as r(i)
+            union all select event_id, '{kept}', item_id, event_type, '2025-12-21 12:00:00',
+                session_id, 'O-KEPT-COPY', quantity, unit_price, channel
+            from e where event_id = '{shared_id}' and user_id = '{erased}'
+            union all select 'SHARED-ORDER-1', '{kept}', item_id, 'purchase',
+                '2025-12-21 12:00:00', session_id, order_id, 1, unit_price, channel
+            from e where event_id = '{shared_id}' and user_id = '{erased}'
             """
         if number == 3:
             extra = f"""
@@ -105,7 +138,7 @@ def write_batches(demo: Path, out: Path) -> list[Path]:
             """
         con.execute(f"copy (select {EVENT_COLUMNS} from e where {condition} {extra}) to '{path}'")
         paths.append(path)
-    return paths
+    return paths, erased, shared_order
 
 
 def build(data: Path, db: Path, extra_args=()):
@@ -145,20 +178,16 @@ def batches(small_demo_data, tmp_path_factory) -> tuple[Path, list[Path]]:
         pq.read_table(small_demo_data / "campaign_events.parquet").slice(0, 0),
         data / "campaign_events.parquet",
     )
-    return data, write_batches(small_demo_data, tmp_path_factory.mktemp("batches"))
+    return data, *write_batches(small_demo_data, tmp_path_factory.mktemp("batches"))
 
 
 def test_appended_batches_equal_a_full_refresh(batches, tmp_path):
-    data, batch_files = batches
+    data, batch_files, erased, shared_order = batches
     incremental = tmp_path / "incremental.duckdb"
     for number, batch in enumerate(batch_files, 1):
         shutil.copy(batch, data / f"events_{number}.parquet")
         if number == 3:
             # An erasure filed between batches: a customer whose rows are already staged.
-            (erased,) = query(
-                incremental,
-                "select user_id from stg_events where user_id <> 'U-BOT' order by user_id limit 1",
-            )[0]
             requests = pq.read_table(data / "erasure_requests.parquet")
             added = pa.table(
                 {"user_id": [erased], "requested_at": [requests.column("requested_at")[0]]},
@@ -189,6 +218,14 @@ def test_appended_batches_equal_a_full_refresh(batches, tmp_path):
             assert query(
                 incremental, "select count(*) from int_interaction_totals where user_id = 'U-BOT'"
             ) == [(1,)]
+            # The kept customer's version of the purchase is the id's later one (rejected)
+            # until the erasure of the first; the purchase in the shared order is accepted.
+            assert query(
+                incremental,
+                "select order_id, rejection_reason from stg_events_checked"
+                " where event_at = timestamp '2025-12-21 12:00:00' and user_id <> 'U-BOT'"
+                " order by order_id = 'O-KEPT-COPY' desc",
+            ) == [("O-KEPT-COPY", "repeated_event_id"), (shared_order, None)]
     full = tmp_path / "full.duckdb"
     assert build(data, full).success
     for name in COMPARED_TABLES:
@@ -206,6 +243,14 @@ def test_appended_batches_equal_a_full_refresh(batches, tmp_path):
     assert query(full, f"select count(*) from stg_events_checked where user_id = '{erased}'") == [
         (0,)
     ]
+    # The kept version of the erased customer's purchase is accepted, and the order they
+    # shared is the kept customer's alone.
+    assert query(full, "select count(*) from stg_events where order_id = 'O-KEPT-COPY'") == [(1,)]
+    assert query(
+        full,
+        f"select distinct user_id <> '{erased}' from fct_basket_items"
+        f" where basket_id = 'order:{shared_order}'",
+    ) == [(True,)]
     assert query(
         full,
         "select rejection_reason from stg_events_checked"
@@ -218,7 +263,7 @@ def test_appended_batches_equal_a_full_refresh(batches, tmp_path):
 
 
 def test_a_row_later_than_the_lookback_fails_until_a_full_refresh(batches, tmp_path):
-    data, batch_files = batches
+    data, batch_files, *_ = batches
     data = shutil.copytree(data, tmp_path / "data")
     for old in data.glob("events_*.parquet"):
         old.unlink()
