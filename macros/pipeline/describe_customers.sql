@@ -23,7 +23,8 @@ joined as (
         coalesce(activity.event_count, 0) as event_count,
         coalesce(activity.order_count, 0) as order_count,
         coalesce(activity.item_count, 0) as item_count,
-        coalesce(activity.net_revenue, 0) as net_revenue,
+        -- Rounded as in fct_interactions: parallel sums differ in the last bits between builds.
+        round(coalesce(activity.net_revenue, 0), 2) as net_revenue,
         customers.user_id is not null as has_profile,
         coalesce(customers.has_valid_email, false) as has_valid_email,
         coalesce(customers.has_valid_phone, false) as has_valid_phone,

@@ -103,7 +103,8 @@ joined as (
         cast(coalesce(popularity.view_count, 0) as {{ dbt.type_bigint() }}) as view_count,
         cast(coalesce(popularity.quantity_sold, 0) as {{ dbt.type_bigint() }}) as quantity_sold,
         cast(coalesce(popularity.quantity_returned, 0) as {{ dbt.type_bigint() }}) as quantity_returned,
-        coalesce(popularity.net_revenue, 0) as net_revenue,
+        -- Rounded as in fct_interactions: parallel sums differ in the last bits between builds.
+        round(coalesce(popularity.net_revenue, 0), 2) as net_revenue,
         cast(coalesce(repurchase.repurchaser_count, 0) as {{ dbt.type_bigint() }}) as repurchaser_count,
         repurchase.median_repurchase_interval_days,
         items.is_active,
