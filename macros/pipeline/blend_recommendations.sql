@@ -35,27 +35,17 @@ contributions as (
     from ranked_lists
 ),
 
+-- Fused on the sum alone: a plain aggregate that spills to disk. The attribution below (which
+-- algorithm contributed most, and which at all) needs an ordered string aggregate that
+-- cannot spill, so it runs on the top N rows only, not on every candidate.
 fused as (
     select
         user_id,
         item_id,
         -- Rounded so that parallel summation order cannot reorder ties between builds.
-        round(sum(contribution), 12) as score,
-        {{ dbt.listagg('algorithm', "', '", 'order by contribution desc, algorithm') }}
-            as contributing_algorithms,
-        max(contribution) as top_contribution
+        round(sum(contribution), 12) as score
     from contributions
     group by user_id, item_id
-),
-
-primary_algorithms as (
-    select fused.user_id, fused.item_id, min(contributions.algorithm) as primary_algorithm
-    from fused
-    inner join contributions
-        on fused.user_id = contributions.user_id
-        and fused.item_id = contributions.item_id
-        and fused.top_contribution = contributions.contribution
-    group by fused.user_id, fused.item_id
 ),
 
 items as (
@@ -68,22 +58,17 @@ diversified as (
         fused.user_id,
         fused.item_id,
         fused.score,
-        fused.contributing_algorithms,
-        primary_algorithms.primary_algorithm,
         items.category_top,
         row_number() over (
             partition by fused.user_id, items.category_top
             order by fused.score desc, fused.item_id
         ) as category_position
     from fused
-    inner join primary_algorithms
-        on fused.user_id = primary_algorithms.user_id
-        and fused.item_id = primary_algorithms.item_id
     inner join items
         on fused.item_id = items.item_id
 ),
 
-top_n as (
+capped as (
     select *
     from (
         select
@@ -92,8 +77,50 @@ top_n as (
         from diversified
         where category_position <= {{ var('retail_recs__max_items_per_category') }}
             or category_top = {{ uncategorized() }}
-    ) as capped
+    ) as ranked
     where rank <= {{ n }}
+),
+
+-- Each listed item's contributions, the largest flagged (ties go to the first algorithm name).
+listed_contributions as (
+    select
+        contributions.user_id,
+        contributions.item_id,
+        contributions.algorithm,
+        contributions.contribution,
+        contributions.contribution = max(contributions.contribution) over (
+            partition by contributions.user_id, contributions.item_id
+        ) as is_largest
+    from capped
+    inner join contributions
+        on capped.user_id = contributions.user_id
+        and capped.item_id = contributions.item_id
+),
+
+attributions as (
+    select
+        user_id,
+        item_id,
+        min(case when is_largest then algorithm end) as primary_algorithm,
+        {{ dbt.listagg('algorithm', "', '", 'order by contribution desc, algorithm') }}
+            as contributing_algorithms
+    from listed_contributions
+    group by user_id, item_id
+),
+
+top_n as (
+    select
+        capped.user_id,
+        capped.item_id,
+        capped.rank,
+        capped.score,
+        capped.category_top,
+        attributions.primary_algorithm,
+        attributions.contributing_algorithms
+    from capped
+    inner join attributions
+        on capped.user_id = attributions.user_id
+        and capped.item_id = attributions.item_id
 ),
 
 

@@ -3,11 +3,16 @@
 Usage::
 
     python -m retail_recs.bench [--events 1000000,10000000] [--work-dir data/bench]
+    python -m retail_recs.bench --layers all
 
 For each size it generates demo data (about 50 events per customer), then runs each dbt
 layer in its own process and prints wall time and that process's peak resident memory
 (DuckDB works inside the dbt process, so this is the build's real footprint), the time of
 each similarity and recommender model, and the co-occurrence self-join's throughput.
+``--layers all`` instead times one complete ``dbt build`` as ``make demo`` runs it (every
+layer, the evaluation and the tests, default settings) and prints its 15 slowest nodes.
+A step that fails, or a node that errors, fails, or is skipped, stops the benchmark with the
+reason and no figures: it never reports a partial build.
 Targets on a 2-core machine at 10M events: staging + interactions < 60 s and < 6 GiB;
 similarity + SQL recommenders < 3 min and < 12 GiB; co-occurrence >= 10M pairs/s. At 20M
 events (400k customers) the segment layer (features, RFM, k-means, propensity) < 60 s::
@@ -18,12 +23,15 @@ events (400k customers) the segment layer (features, RFM, k-means, propensity) <
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import subprocess
 import sys
 import time
+from contextlib import redirect_stdout
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from retail_recs.build import dbt_args
@@ -79,6 +87,11 @@ select sum(n * (n - 1) / 2) from (
 """
 
 
+# Node statuses of a complete, green build (exposures report no-op).
+GREEN_STATUSES = {"success", "pass", "no-op"}
+SLOWEST_NODES = 15
+
+
 @dataclass
 class Step:
     name: str
@@ -94,10 +107,31 @@ def run_measured(command: list[str], env: dict[str, str]) -> Step:
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.stdout.write(output.decode(errors="replace")[-4000:])
+        sys.stderr.write(output.decode(errors="replace")[-4000:])
         raise SystemExit(f"benchmark step failed: {' '.join(command)}")
+    if command[0].endswith("dbt"):
+        require_green_run()
     # ru_maxrss is in KiB on Linux.
     return Step(command[-1], seconds, usage.ru_maxrss / 2**20)
+
+
+def run_results() -> dict:
+    """The last dbt invocation's run_results.json."""
+    from retail_recs.project import PROJECT_DIR
+
+    return json.loads((PROJECT_DIR / "target/run_results.json").read_text())
+
+
+def require_green_run() -> None:
+    """Stop the benchmark unless every node of the last dbt invocation succeeded (dbt exits 0
+    on warnings, and a selection can skip nodes: neither is a timing of the whole work)."""
+    bad = [r for r in run_results()["results"] if r["status"] not in GREEN_STATUSES]
+    if bad:
+        lines = [f"  {r['status']}: {r['unique_id']}: {(r['message'] or '')[:300]}" for r in bad]
+        raise SystemExit(
+            f"benchmark stopped: {len(bad)} dbt nodes did not succeed, so no figures are "
+            "reported:\n" + "\n".join(lines[:20])
+        )
 
 
 def generate(events: int, data_dir: Path) -> Step:
@@ -124,8 +158,6 @@ def build_layers(data_dir: Path, db_path: Path, layers: list[str]) -> list[Step]
         command = dbt + dbt_args(args[0], data_dir, extra_args=args[1:])
         step = run_measured(command, env)
         steps.append(Step(name, step.seconds, step.peak_rss_gib))
-        # Printed as each layer ends, so a layer that fails later leaves these figures.
-        print(f"{'':>12}  {name:<20}{step.seconds:>9.1f}{step.peak_rss_gib:>10.2f}", flush=True)
         if name in ("segments", "similarity+recs", "svd+ease+final list", "evaluation"):
             report_models(db_path)
         if name == "similarity+recs":
@@ -138,10 +170,26 @@ def build_layers(data_dir: Path, db_path: Path, layers: list[str]) -> list[Step]
 
 def model_times() -> dict[str, float]:
     """Execution time of each model in the last dbt invocation."""
-    from retail_recs.project import PROJECT_DIR
+    return {r["unique_id"].split(".")[-1]: r["execution_time"] for r in run_results()["results"]}
 
-    results = json.loads((PROJECT_DIR / "target/run_results.json").read_text())
-    return {r["unique_id"].split(".")[-1]: r["execution_time"] for r in results["results"]}
+
+def build_all(data_dir: Path, db_path: Path) -> list[Step]:
+    """One complete ``dbt build`` of ``data_dir`` into a fresh ``db_path``, as ``make demo``
+    runs it (default settings); prints its node count and slowest nodes once it is green."""
+    for stale in (db_path, db_path.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    env = {**os.environ, "RETAIL_RECS_DB": str(db_path)}
+    dbt = [str(Path(sys.executable).parent / "dbt")]
+    step = run_measured(dbt + dbt_args("build", data_dir), env)
+    results = run_results()["results"]
+    print(
+        f"{'':>14}{len(results)} nodes; the {SLOWEST_NODES} slowest (two threads share the cores):"
+    )
+    for result in sorted(results, key=lambda r: -r["execution_time"])[:SLOWEST_NODES]:
+        print(
+            f"{'':>14}{result['unique_id'].split('.', 2)[-1]:<60}{result['execution_time']:>7.1f} s"
+        )
+    return [Step("dbt build (all)", step.seconds, step.peak_rss_gib)]
 
 
 def report_models(db_path: Path) -> None:
@@ -186,24 +234,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--layers",
         default=",".join(name for name, _ in LAYERS),
-        help="comma-separated layers to build, in order (e.g. seeds,staging,interactions,segments)",
+        help="comma-separated layers to build, in order (e.g. seeds,staging,interactions,"
+        "segments), or 'all': one complete dbt build as make demo runs it",
     )
     args = parser.parse_args(argv)
     layers = args.layers.split(",")
-    unknown = set(layers) - {name for name, _ in LAYERS}
-    if unknown:
-        parser.error(f"unknown layers {sorted(unknown)}; known: {[n for n, _ in LAYERS]}")
+    unknown = set(layers) - {name for name, _ in LAYERS} - {"all"}
+    if unknown or ("all" in layers and len(layers) > 1):
+        parser.error(f"layers must be 'all' or some of {[n for n, _ in LAYERS]}, got {layers}")
+    build = build_all if layers == ["all"] else partial(build_layers, layers=layers)
     args.work_dir.mkdir(parents=True, exist_ok=True)
     print(f"{'events':>12}  {'step':<20}{'wall s':>9}{'peak GiB':>10}")
     sizes = [0] if args.data else [int(size) for size in args.events.split(",")]
     for events in sizes:
-        if args.data:
-            steps = build_layers(args.data, args.work_dir / "custom.duckdb", layers)
-            events = count_events(args.work_dir / "custom.duckdb")
-        else:
-            data_dir = args.work_dir / f"events_{events}"
-            steps = [generate(events, data_dir)]
-            steps += build_layers(data_dir, args.work_dir / f"events_{events}.duckdb", layers)
+        # Per-model figures are held back until every step of this size is green.
+        details = io.StringIO()
+        with redirect_stdout(details):
+            if args.data:
+                steps = build(args.data, args.work_dir / "custom.duckdb")
+                events = count_events(args.work_dir / "custom.duckdb")
+            else:
+                data_dir = args.work_dir / f"events_{events}"
+                steps = [generate(events, data_dir)]
+                steps += build(data_dir, args.work_dir / f"events_{events}.duckdb")
+        print(details.getvalue(), end="", flush=True)
         for step in steps:
             print(f"{events:>12,}  {step.name:<20}{step.seconds:>9.1f}{step.peak_rss_gib:>10.2f}")
         core = [s for s in steps if s.name in ("staging", "interactions")]
