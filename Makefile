@@ -23,9 +23,9 @@ install: $(STAMP)
 demo: install
 	$(BIN)/python -m retail_recs.demo_data --out data/demo $(DEMO_ARGS)
 	mkdir -p "$$(dirname "$${RETAIL_RECS_DB:-warehouse/retail_recs.duckdb}")"
-	$(BIN)/dbt build --project-dir . --profiles-dir .
+	$(BIN)/python -m retail_recs.build --data data/demo
 	$(BIN)/python -m retail_recs.demo_data.responses --db "$${RETAIL_RECS_DB:-warehouse/retail_recs.duckdb}" --out data/demo
-	$(BIN)/dbt build --project-dir . --profiles-dir . --select source:retail.campaign_events+
+	$(BIN)/python -m retail_recs.build --data data/demo -- --select source:retail.campaign_events+
 	$(BIN)/python -m retail_recs.publish
 	$(BIN)/python -m retail_recs.export_campaigns
 	$(BIN)/python -m retail_recs.summary

@@ -3,7 +3,7 @@
 {% macro as_of_timestamp() %}
     {%- set as_of = var('retail_recs__as_of') -%}
     {%- if as_of -%}
-        cast('{{ as_of }}' as {{ dbt.type_timestamp() }})
+        {{ timestamp_literal(as_of, 'retail_recs__as_of') }}
     {%- else -%}
         (select max(event_at) from {{ ref('stg_events') }})
     {%- endif -%}
@@ -15,8 +15,8 @@
 {% macro eval_cutoff_timestamp() %}
     {%- set cutoff = var('retail_recs__eval_cutoff') -%}
     {%- if cutoff -%}
-        cast('{{ cutoff }}' as {{ dbt.type_timestamp() }})
+        {{ timestamp_literal(cutoff, 'retail_recs__eval_cutoff') }}
     {%- else -%}
-        {{ dbt.dateadd('day', -1 * var('retail_recs__eval_test_days') | int, as_of_timestamp()) }}
+        {{ dbt.dateadd('day', -1 * number_var('retail_recs__eval_test_days') | int, as_of_timestamp()) }}
     {%- endif -%}
 {% endmacro %}

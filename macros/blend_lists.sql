@@ -10,7 +10,7 @@
         intervals=ref('eval_purchase_intervals'),
         customers=ref('eval_dim_customers'),
         popular_items=ref('eval_popular_items'),
-        n=var('retail_recs__eval_list_length'),
+        n=number_var('retail_recs__eval_list_length'),
         explain=false
     ) }}
 {% endmacro %}
@@ -20,7 +20,7 @@
     'eval_recommendations_' and a protocol suffix for the replay). -#}
 {% macro blend_lists(prefix, suffix='') %}
     {%- set lists = {} %}
-    {%- for algorithm in var('retail_recs__blend_weights') %}
+    {%- for algorithm in blend_weights_var() %}
         {%- do lists.update({algorithm: ref(prefix ~ algorithm ~ suffix)}) %}
     {%- endfor %}
     {{ return(lists) }}

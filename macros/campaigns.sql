@@ -25,10 +25,10 @@
 {% endmacro %}
 
 {#- A coupon code: the campaign's prefix and 16 hex digits (64 bits) of a keyed sha256 of
-    campaign and customer. Without the secret var retail_recs__coupon_salt a code can be
-    neither derived from a customer id nor matched back to one. -#}
+    campaign and customer. Without the secret RETAIL_RECS_COUPON_SALT a code can be neither
+    derived from a customer id nor matched back to one. -#}
 {% macro coupon_code(prefix_expression, campaign_expression, user_expression) %}
-    {%- set salt = "'" ~ (var('retail_recs__coupon_salt') | replace("'", "''")) ~ "'" -%}
+    {%- set salt = salt_sql('coupon') -%}
     {{ dbt.concat([
         'upper(' ~ prefix_expression ~ ')',
         "'-'",

@@ -19,5 +19,5 @@
 
 {#- Salted sha256 of a normalized, valid contact; NULL for invalid ones so they never join. -#}
 {% macro hash_contact(normalized, is_valid) %}
-    case when {{ is_valid }} then {{ sha256_hex(dbt.concat(["'" ~ (var('retail_recs__pii_salt') | replace("'", "''")) ~ "'", normalized])) }} end
+    case when {{ is_valid }} then {{ sha256_hex(dbt.concat([salt_sql('pii'), normalized])) }} end
 {% endmacro %}

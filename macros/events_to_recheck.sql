@@ -10,7 +10,7 @@
     gives the rows of a full refresh, as long as the new rows come after it. -#}
 {%- set cutoff_query -%}
     select cast(coalesce(
-        {{ dbt.dateadd('day', -1 * var('retail_recs__incremental_lookback_days') | int, 'max(event_at)') }},
+        {{ dbt.dateadd('day', -1 * number_var('retail_recs__incremental_lookback_days') | int, 'max(event_at)') }},
         cast('1900-01-01' as {{ dbt.type_timestamp() }})
     ) as {{ dbt.type_string() }})
     from {{ this }}

@@ -13,7 +13,7 @@
 {% macro default__configure_memory_limit() %}{% endmacro %}
 
 {% macro duckdb__configure_memory_limit() %}
-    {%- if execute %}
+    {%- if execute and flags.WHICH in ('run', 'build', 'test', 'seed', 'snapshot', 'retry') %}
         {%- set setting = var('retail_recs__memory_limit') %}
         {%- if setting is number and setting is not boolean %}
             {%- if not (0 < setting <= 0.9) %}

@@ -1,7 +1,8 @@
 {#- The one place raw input is read. A source is either a file location (var
     retail_recs__<name>_location) or, when that var is empty, the declared table
     source('retail', <name>). An optional source whose var is null has no rows yet.
-    Calling source() in every case keeps the source in lineage. -#}
+    Calling source() in every case keeps the source in lineage. The relation comes back with
+    exactly the input contract's columns (macro with_contract_columns). -#}
 {% macro source_relation(source_name) %}
     {%- set declared = source('retail', source_name) -%}
     {%- set location = var('retail_recs__' ~ source_name ~ '_location') -%}
@@ -9,21 +10,111 @@
     {%- if location is none and source_name in optional_columns -%}
         {{ return(empty_relation(optional_columns[source_name])) }}
     {%- elif location -%}
-        {{ return(adapter.dispatch('read_location', 'retail_recs')(location)) }}
+        {%- set relation = adapter.dispatch('read_location', 'retail_recs')(location) -%}
+        {{ return(with_contract_columns(source_name, relation, "file '" ~ location ~ "'")) }}
     {%- else -%}
-        {{ return(declared) }}
+        {{ return(with_contract_columns(source_name, declared, "table " ~ declared)) }}
     {%- endif -%}
+{% endmacro %}
+
+{#- The columns of each source (README, "The input contract"): required ones first. -#}
+{% macro input_contract() %}
+    {{ return({
+        'events': {
+            'required': ['event_id', 'item_id', 'event_type', 'event_at'],
+            'optional': ['user_id', 'session_id', 'order_id', 'quantity', 'unit_price', 'channel'],
+        },
+        'items': {
+            'required': ['item_id'],
+            'optional': ['name', 'category', 'brand', 'price', 'description', 'is_active'],
+        },
+        'customers': {
+            'required': ['user_id'],
+            'optional': ['email', 'phone', 'country', 'city', 'signup_at', 'birth_year', 'gender',
+                         'email_opt_in', 'sms_opt_in'],
+        },
+        'erasure_requests': {'required': ['user_id'], 'optional': ['requested_at']},
+        'campaign_events': {
+            'required': ['event_id', 'campaign_id', 'user_id', 'event_type', 'event_at'],
+            'optional': ['order_id', 'order_value'],
+        },
+    }) }}
+{% endmacro %}
+
+{#- relation with the contract's columns of source_name: a missing optional column is read as
+    NULL text, a missing required one stops the build with one line naming the source, the
+    column and the README section; extra columns are left out. Names match case-insensitively,
+    as both engines bind them. -#}
+{% macro with_contract_columns(source_name, relation, described_as) %}
+    {%- set contract = input_contract()[source_name] -%}
+    {#- Only commands that read data probe the source: compile and docs work without it. -#}
+    {%- if not execute or flags.WHICH not in ('run', 'build', 'test', 'retry') -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set present = [] -%}
+    {%- for name in run_query("select * from " ~ relation ~ " as probe where 1 = 0").column_names -%}
+        {%- do present.append(name | lower) -%}
+    {%- endfor -%}
+    {%- set missing = contract.required | reject('in', present) | list -%}
+    {%- if missing -%}
+        {{ exceptions.raise_compiler_error(
+            "Source " ~ source_name ~ " (" ~ described_as ~ ") lacks required column(s) "
+            ~ missing | join(', ') ~ "; it has " ~ present | join(', ')
+            ~ ". See README.md, section 'The input contract'."
+        ) }}
+    {%- endif -%}
+    {%- set columns = [] -%}
+    {%- for name in contract.required + contract.optional -%}
+        {%- if name in present -%}
+            {%- do columns.append(name) -%}
+        {%- else -%}
+            {%- do columns.append("cast(null as " ~ dbt.type_string() ~ ") as " ~ name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return("(select " ~ columns | join(", ") ~ " from " ~ relation ~ " as contract_rows)") }}
 {% endmacro %}
 
 {#- Read a Parquet or CSV location as a relation. CSV columns are all read as text:
     staging parses them, so a malformed value is quarantined instead of failing the load. -#}
 {% macro duckdb__read_location(location) %}
-    {%- set lowered = location | lower -%}
-    {%- if lowered.endswith('.csv') or lowered.endswith('.csv.gz') or lowered.endswith('.tsv') -%}
-        read_csv('{{ location }}', header = true, all_varchar = true)
+    {%- set path = "'" ~ dbt.escape_single_quotes(location) ~ "'" -%}
+    {%- if location_format(location) == 'csv' -%}
+        read_csv({{ path }}, header = true, all_varchar = true,
+            encoding = '{{ csv_encoding() }}')
     {%- else -%}
-        read_parquet('{{ location }}')
+        read_parquet({{ path }})
     {%- endif -%}
+{% endmacro %}
+
+{#- 'csv' or 'parquet': var retail_recs__source_format, or with 'auto' the file's extension. -#}
+{% macro location_format(location) %}
+    {%- set chosen = var('retail_recs__source_format') -%}
+    {%- set lowered = location | lower -%}
+    {%- if chosen in ('csv', 'parquet') -%}
+        {{ return(chosen) }}
+    {%- elif chosen != 'auto' -%}
+        {{ exceptions.raise_compiler_error(
+            "var retail_recs__source_format must be auto, csv or parquet, got " ~ chosen) }}
+    {%- elif lowered.endswith('.parquet') or lowered.endswith('.pq') -%}
+        {{ return('parquet') }}
+    {%- elif modules.re.search('\.(csv|tsv|txt)(\.gz)?$', lowered) -%}
+        {{ return('csv') }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error(
+            "Cannot tell the format of '" ~ location ~ "' from its name: set var "
+            ~ "retail_recs__source_format to csv or parquet.") }}
+    {%- endif -%}
+{% endmacro %}
+
+{#- var retail_recs__csv_encoding, checked to be a plain encoding name. -#}
+{% macro csv_encoding() %}
+    {%- set encoding = var('retail_recs__csv_encoding') -%}
+    {%- if not modules.re.fullmatch('[A-Za-z0-9_-]+', encoding | string) -%}
+        {{ exceptions.raise_compiler_error(
+            "var retail_recs__csv_encoding must be an encoding name such as utf-8 or latin-1, got "
+            ~ encoding) }}
+    {%- endif -%}
+    {{ return(encoding) }}
 {% endmacro %}
 
 {% macro spark__read_location(location) %}

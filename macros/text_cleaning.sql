@@ -10,3 +10,8 @@
         when lower(trim({{ expression }})) in ('false', 'f', 'no', 'n', '0') then false
     end
 {% endmacro %}
+
+{#- An id compared loosely (upper case, no spaces): only to count near-misses, never to join. -#}
+{% macro loose_id(expression) %}
+    upper(replace({{ expression }}, ' ', ''))
+{% endmacro %}

@@ -62,7 +62,7 @@ select * from final
     round(
         {{ weight_sum }} * {{ time_decay(
             days_between(anchor_at, as_of_at),
-            var('retail_recs__affinity_half_life_days')
+            number_var('retail_recs__affinity_half_life_days')
         ) }},
         10
     )

@@ -11,8 +11,8 @@
     and the anchor search is the costliest step on long lists).
     Called by model recommendations and by its evaluation replay. -#}
 {% macro blend_recommendations(lists, items, interactions, similarity, intervals, customers, popular_items, n, explain=true) %}
-{%- set weights = var('retail_recs__blend_weights') %}
-{%- set rrf_k = var('retail_recs__blend_rrf_k') %}
+{%- set weights = blend_weights_var() %}
+{%- set rrf_k = number_var('retail_recs__blend_rrf_k') %}
 
 with ranked_lists as (
     {% for algorithm in weights %}
@@ -75,7 +75,7 @@ capped as (
             *,
             row_number() over (partition by user_id order by score desc, item_id) as rank
         from diversified
-        where category_position <= {{ var('retail_recs__max_items_per_category') }}
+        where category_position <= {{ number_var('retail_recs__max_items_per_category') }}
             or category_top = {{ uncategorized() }}
     ) as ranked
     where rank <= {{ n }}

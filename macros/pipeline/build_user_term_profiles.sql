@@ -69,7 +69,7 @@ ranked as (
 
 kept as (
     select * from ranked
-    where term_rank <= {{ var('retail_recs__content_terms_per_user') }}
+    where term_rank <= {{ number_var('retail_recs__content_terms_per_user') }}
 ),
 
 normalised as (

@@ -41,11 +41,11 @@ history_items as (
 final as (
     select 'basket' as context, transaction_id, item_id, item_index, item_at
     from basket_items
-    where position <= {{ var('retail_recs__cooccurrence_max_basket_items') }}
+    where position <= {{ number_var('retail_recs__cooccurrence_max_basket_items') }}
     union all
     select 'history' as context, transaction_id, item_id, item_index, item_at
     from history_items
-    where position <= {{ var('retail_recs__cooccurrence_max_history_items') }}
+    where position <= {{ number_var('retail_recs__cooccurrence_max_history_items') }}
 )
 
 select * from final

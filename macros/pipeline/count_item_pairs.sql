@@ -20,7 +20,7 @@ pairs as (
         and a.item_index < b.item_index
     where a.context = 'basket'
         or abs({{ days_between('a.item_at', 'b.item_at') }})
-            <= {{ var('retail_recs__cooccurrence_history_window_days') }}
+            <= {{ number_var('retail_recs__cooccurrence_history_window_days') }}
 ),
 
 final as (
@@ -31,7 +31,7 @@ final as (
         count(*) as co_count
     from pairs
     group by context, item_a_index, item_b_index
-    having count(*) >= {{ var('retail_recs__cooccurrence_min_count') }}
+    having count(*) >= {{ number_var('retail_recs__cooccurrence_min_count') }}
 )
 
 select * from final

@@ -91,7 +91,7 @@ joined as (
         items.name,
         coalesce(items.category, {{ uncategorized() }}) as category,
         coalesce(
-            {{ dbt.split_part('items.category', "'" ~ var('retail_recs__category_separator') ~ "'", 1) }},
+            {{ dbt.split_part('items.category', string_var_literal('retail_recs__category_separator'), 1) }},
             {{ uncategorized() }}
         ) as category_top,
         items.brand,
@@ -146,9 +146,9 @@ final as (
         is_active,
         -- Re-buying is normal for this item, so buying it before does not rule it out.
         coalesce(
-            repurchaser_count >= {{ var('retail_recs__repeatable_min_customers') }}
+            repurchaser_count >= {{ number_var('retail_recs__repeatable_min_customers') }}
             and repurchaser_count
-                >= {{ var('retail_recs__repeatable_min_share') }} * purchaser_count,
+                >= {{ number_var('retail_recs__repeatable_min_share') }} * purchaser_count,
             false
         ) as is_repeatable,
         first_event_at,

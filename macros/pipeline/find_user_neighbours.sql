@@ -31,7 +31,7 @@ centred as (
 
 capped as (
     select user_index, item_index, deviation from centred
-    where item_engagement_rank <= {{ var('retail_recs__user_cf_max_users_per_item') }}
+    where item_engagement_rank <= {{ number_var('retail_recs__user_cf_max_users_per_item') }}
 ),
 
 -- Each unordered pair once (user_index < neighbour_index); both directions are added below.
@@ -48,7 +48,7 @@ pair_sums as (
         on users.item_index = neighbours.item_index
         and users.user_index < neighbours.user_index
     group by users.user_index, neighbours.user_index
-    having count(*) >= {{ var('retail_recs__user_cf_min_overlap') }}
+    having count(*) >= {{ number_var('retail_recs__user_cf_min_overlap') }}
 ),
 
 -- No correlation when either customer is at their mean on every common item (denominator 0).
@@ -101,7 +101,7 @@ ranked as (
 
 kept as (
     select * from ranked
-    where neighbour_rank <= {{ var('retail_recs__user_cf_neighbours') }}
+    where neighbour_rank <= {{ number_var('retail_recs__user_cf_neighbours') }}
 ),
 
 final as (

@@ -57,7 +57,7 @@ final as (
         similarity,
         rank
     from ranked
-    where rank <= {{ var('retail_recs__similarity_neighbours') }}
+    where rank <= {{ number_var('retail_recs__similarity_neighbours') }}
 )
 
 select * from final

@@ -11,7 +11,7 @@ with purchases as (
         events.user_id,
         events.item_id,
         customers.country,
-        {{ time_decay('events.age_days', var('retail_recs__trending_half_life_days')) }}
+        {{ time_decay('events.age_days', number_var('retail_recs__trending_half_life_days')) }}
             as trending_weight
     from {{ events }} as events
     left join {{ customers }} as customers
@@ -69,7 +69,7 @@ final as (
         and (
             ranked.scope <> 'country'
             or country_purchasers.purchaser_count
-                >= {{ var('retail_recs__popularity_min_country_purchasers') }}
+                >= {{ number_var('retail_recs__popularity_min_country_purchasers') }}
         )
 )
 

@@ -29,7 +29,7 @@ scored as (
             intervals.order_count
             * {{ time_decay(
                 days_between('intervals.last_ordered_at', 'as_of.as_of_at'),
-                var('retail_recs__buy_again_half_life_days')) }}
+                number_var('retail_recs__buy_again_half_life_days')) }}
             * (items.repurchaser_count + 1.0) / (items.purchaser_count + 2.0),
             12
         ) as score

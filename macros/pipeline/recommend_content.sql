@@ -50,7 +50,7 @@ active_item_terms as (
 
 capped as (
     select item_index, term, weight from active_item_terms
-    where term_item_rank <= {{ var('retail_recs__content_items_per_term') }}
+    where term_item_rank <= {{ number_var('retail_recs__content_items_per_term') }}
 ),
 
 -- Rounded to 9 decimals: items that differ only in terms outside the profile score the same,

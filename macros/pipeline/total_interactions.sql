@@ -63,7 +63,7 @@ aggregated as (
             events.event_weight * power(
                 2.0,
                 {{ days_between('anchor.decay_anchor_at', 'events.event_at') }}
-                    / cast({{ var('retail_recs__affinity_half_life_days') }} as {{ type_double() }})
+                    / cast({{ number_var('retail_recs__affinity_half_life_days') }} as {{ type_double() }})
             )
         ) as decay_weight_sum,
         min(anchor.decay_anchor_at) as decay_anchor_at,

@@ -52,7 +52,7 @@ final as (
         line_amount,
         event_weight,
         age_days,
-        {{ time_decay('age_days', var('retail_recs__affinity_half_life_days')) }} as decay,
+        {{ time_decay('age_days', number_var('retail_recs__affinity_half_life_days')) }} as decay,
         event_at
     from aged
 )

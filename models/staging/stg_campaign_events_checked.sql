@@ -45,7 +45,7 @@ row_rules_checked as (
                 then 'unknown_event_type'
             when parsed.event_at is null then 'unparseable_timestamp'
             when parsed.event_at > cast({{ dbt.dateadd(
-                'hour', var('retail_recs__future_tolerance_hours'), dbt.current_timestamp()
+                'hour', number_var('retail_recs__future_tolerance_hours'), dbt.current_timestamp()
             ) }} as {{ dbt.type_timestamp() }}) then 'future_timestamp'
             when {{ clean_text('parsed.raw_order_value') }} is not null
                 and not coalesce(parsed.order_value >= 0, false)

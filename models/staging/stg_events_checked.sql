@@ -71,7 +71,7 @@ bot_users as (
     group by raw_type_counts.user_id
     having
         sum(case when event_type_synonyms.event_type = 'view' then raw_type_counts.event_count else 0 end)
-            >= {{ var('retail_recs__bot_min_views') }}
+            >= {{ number_var('retail_recs__bot_min_views') }}
         and sum(case when event_type_synonyms.event_type = 'purchase' then raw_type_counts.event_count else 0 end) = 0
 ),
 
@@ -99,7 +99,9 @@ parsed as (
         {{ parse_timestamp_utc(clean_text('source_rows.event_at')) }} as event_at,
         {{ clean_text('source_rows.session_id') }} as session_id,
         {{ clean_text('source_rows.order_id') }} as order_id,
-        {{ dbt.safe_cast(clean_text('source_rows.quantity'), api.Column.translate_type('integer')) }} as quantity,
+        {{ clean_text('source_rows.quantity') }} as quantity_text,
+        {{ clean_text('source_rows.unit_price') }} as unit_price_text,
+        {{ dbt.safe_cast(clean_text('source_rows.quantity'), type_double()) }} as quantity_number,
         {{ dbt.safe_cast(clean_text('source_rows.unit_price'), type_double()) }} as unit_price,
         lower({{ clean_text('source_rows.channel') }}) as channel,
         source_rows.event_type as raw_event_type,
@@ -109,6 +111,20 @@ parsed as (
     from source_rows
     left join event_type_synonyms
         on lower(trim(source_rows.event_type)) = event_type_synonyms.raw_event_type
+),
+
+-- Quantities are read as numbers first, so that 3.5 is rejected rather than rounded and
+-- 1e9 is caught by the bound rather than accepted; only whole, bounded ones become integers.
+numbers_checked as (
+    select
+        parsed.*,
+        case
+            when {{ is_finite('quantity_number') }}
+                and quantity_number = floor(quantity_number)
+                and abs(quantity_number) <= {{ number_var('retail_recs__max_quantity') }}
+                then cast(quantity_number as {{ api.Column.translate_type('integer') }})
+        end as quantity
+    from parsed
 ),
 
 row_rules_checked as (
@@ -121,18 +137,31 @@ row_rules_checked as (
             when parsed.event_type is null then 'unknown_event_type'
             when parsed.event_at is null then 'unparseable_timestamp'
             when parsed.event_at > cast({{ dbt.dateadd(
-                'hour', var('retail_recs__future_tolerance_hours'), dbt.current_timestamp()
+                'hour', number_var('retail_recs__future_tolerance_hours'), dbt.current_timestamp()
             ) }} as {{ dbt.type_timestamp() }}) then 'future_timestamp'
-            when parsed.event_type = 'purchase' and not coalesce(parsed.quantity > 0, false)
+            when parsed.event_at < {{ date_var_timestamp('retail_recs__min_event_date') }}
+                then 'timestamp_before_min_date'
+            when parsed.quantity_text is not null and parsed.quantity_number is null
+                then 'unparseable_quantity'
+            when parsed.unit_price_text is not null and parsed.unit_price is null
+                then 'unparseable_price'
+            when not {{ is_finite('parsed.quantity_number') }}
+                or not {{ is_finite('parsed.unit_price') }} then 'non_finite_number'
+            when parsed.quantity_number <> floor(parsed.quantity_number) then 'non_integer_quantity'
+            when parsed.event_type = 'purchase' and not coalesce(parsed.quantity_number > 0, false)
                 then 'non_positive_quantity'
-            when parsed.event_type = 'return' and coalesce(parsed.quantity, 0) = 0
+            when parsed.event_type = 'return' and coalesce(parsed.quantity_number, 0) = 0
                 then 'non_positive_quantity'
+            when abs(parsed.quantity_number) > {{ number_var('retail_recs__max_quantity') }}
+                then 'quantity_above_max'
             when parsed.unit_price < 0 then 'negative_price'
+            when parsed.unit_price > {{ number_var('retail_recs__max_unit_price') }}
+                then 'price_above_max'
             when non_product_items.item_code is not null then 'non_product_item'
             when items.item_id is null then 'unknown_item'
             when bot_users.user_id is not null then 'bot_user'
         end as row_rejection_reason
-    from parsed
+    from numbers_checked as parsed
     left join non_product_items
         on upper(parsed.item_id) = non_product_items.item_code
     left join items

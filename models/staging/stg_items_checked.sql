@@ -40,7 +40,11 @@ row_rules_checked as (
         case
             when parsed.copy_number > 1 then 'exact_duplicate'
             when parsed.item_id is null then 'missing_item_id'
+            when {{ clean_text('parsed.raw_price') }} is not null and parsed.price is null
+                then 'unparseable_price'
+            when not {{ is_finite('parsed.price') }} then 'non_finite_number'
             when parsed.price < 0 then 'negative_price'
+            when parsed.price > {{ number_var('retail_recs__max_unit_price') }} then 'price_above_max'
             when non_product_items.item_code is not null then 'non_product_item'
         end as row_rejection_reason
     from parsed

@@ -3,10 +3,12 @@
 Usage::
 
     python -m retail_recs.build --data data/online_retail --db warehouse/online_retail.duckdb
+    python -m retail_recs.build --data my_shop --db warehouse/my_shop.duckdb --encoding latin-1
 
 is ``dbt build`` with the source location vars pointed at the folder's events, items and
-customers Parquet files and RETAIL_RECS_DB at ``--db``. Extra arguments after ``--`` go to
-dbt unchanged (``-- --select staging``).
+customers files (and its erasure_requests and campaign_events files, when it has them),
+Parquet or CSV (``--format``, ``--encoding``), and RETAIL_RECS_DB at ``--db``. Extra
+arguments after ``--`` go to dbt unchanged (``-- --select staging``).
 """
 
 from __future__ import annotations
@@ -76,14 +78,30 @@ def main(argv: list[str] | None = None) -> int:
     passthrough = argv[argv.index("--") + 1 :] if "--" in argv else []
     own = argv[: argv.index("--")] if "--" in argv else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, required=True, help="folder with the 3 parquet files")
+    parser.add_argument(
+        "--data", type=Path, required=True, help="folder of events, items and customers files"
+    )
     parser.add_argument("--db", type=Path, help="DuckDB file to build (default: RETAIL_RECS_DB)")
     parser.add_argument("--command", default="build", help="dbt command (default: build)")
     parser.add_argument(
         "--vars", type=json.loads, default=None, help="more dbt vars, a JSON object"
     )
+    parser.add_argument(
+        "--format",
+        choices=("auto", "csv", "parquet"),
+        help="how to read the files (default: by extension; sets retail_recs__source_format)",
+    )
+    parser.add_argument("--encoding", help="text encoding of CSV files (retail_recs__csv_encoding)")
     args = parser.parse_args(own)
-    result = run_dbt(args.command, args.data, args.db, args.vars, extra_args=passthrough)
+    extra_vars = {
+        **({"retail_recs__source_format": args.format} if args.format else {}),
+        **({"retail_recs__csv_encoding": args.encoding} if args.encoding else {}),
+        **(args.vars or {}),
+    }
+    try:
+        result = run_dbt(args.command, args.data, args.db, extra_vars, extra_args=passthrough)
+    except (FileNotFoundError, ValueError) as error:
+        parser.exit(2, f"error: {error}\n")
     return 0 if result.success else 1
 
 

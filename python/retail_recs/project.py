@@ -21,14 +21,31 @@ def database_path() -> Path:
     return Path(os.environ.get("RETAIL_RECS_DB", DEFAULT_DB))
 
 
-def source_vars(data_dir: Path) -> dict[str, object]:
-    """dbt vars that point the sources at the Parquet files of ``data_dir``.
+def source_file(data_dir: Path, name: str) -> Path | None:
+    """The file of source ``name`` in ``data_dir``: ``<name>.<any extension>`` (Parquet, or
+    CSV as .csv/.tsv/.txt, optionally gzipped; var retail_recs__source_format reads other
+    names). None when there is none; an error when two files could be meant."""
+    candidates = sorted(
+        path
+        for path in data_dir.glob(f"{name}.*")
+        if path.is_file() and path.name != DATA_VARS_FILE
+    )
+    if len(candidates) > 1:
+        raise ValueError(
+            f"{data_dir} has {len(candidates)} files for source {name!r} "
+            f"({', '.join(p.name for p in candidates)}): keep one"
+        )
+    return candidates[0] if candidates else None
 
-    ``retail_recs__<name>_location`` is the resolved path of ``<data_dir>/<name>.parquet``
-    for the three required sources (a missing one is an error) and for each optional source
-    whose file exists; an optional source without a file gets None (JSON null: no rows). The
-    vars in ``<data_dir>/dbt_vars.json`` come first when the data set brings its own (Online
-    Retail brings its evaluation protocol).
+
+def source_vars(data_dir: Path) -> dict[str, object]:
+    """dbt vars that point the sources at the files of ``data_dir``.
+
+    ``retail_recs__<name>_location`` is the resolved path of ``<data_dir>/<name>.<ext>`` (see
+    ``source_file``) for the three required sources (a missing one is an error) and for each
+    optional source whose file exists; an optional source without a file gets None (JSON
+    null: no rows). The vars in ``<data_dir>/dbt_vars.json`` come first when the data set
+    brings its own (Online Retail brings its evaluation protocol).
 
     Parameters
     ----------
@@ -40,15 +57,21 @@ def source_vars(data_dir: Path) -> dict[str, object]:
     dict
         The vars, ready for ``dbt --vars``.
     """
-    for name in SOURCE_NAMES:
-        path = data_dir / f"{name}.parquet"
-        if not path.exists():
-            raise FileNotFoundError(f"missing source file {path}")
+    if not data_dir.is_dir():
+        raise FileNotFoundError(f"data folder {data_dir} does not exist")
+    files = {name: source_file(data_dir, name) for name in (*SOURCE_NAMES, *OPTIONAL_SOURCE_NAMES)}
+    missing = [name for name in SOURCE_NAMES if files[name] is None]
+    if missing:
+        raise FileNotFoundError(
+            f"missing source file(s) in {data_dir}: "
+            + ", ".join(f"{name}.parquet or {name}.csv" for name in missing)
+            + " (README.md, 'The input contract')"
+        )
     own_vars = data_dir / DATA_VARS_FILE
-    locations: dict[str, object] = {}
-    for name in (*SOURCE_NAMES, *OPTIONAL_SOURCE_NAMES):
-        path = data_dir / f"{name}.parquet"
-        locations[f"retail_recs__{name}_location"] = str(path.resolve()) if path.exists() else None
+    locations = {
+        f"retail_recs__{name}_location": str(path.resolve()) if path else None
+        for name, path in files.items()
+    }
     return {
         **(json.loads(own_vars.read_text(encoding="utf-8")) if own_vars.exists() else {}),
         **locations,

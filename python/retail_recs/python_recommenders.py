@@ -7,12 +7,17 @@ code. The math is in retail_recs.svd and retail_recs.ease.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pyarrow as pa
 from duckdb import DuckDBPyRelation
 from scipy import sparse
 
 from retail_recs import ease, svd
+
+logger = logging.getLogger(__name__)
+NO_CANDIDATES = (np.zeros(0, np.int64),) * 3 + (np.zeros(0, np.int64),)
 
 
 def interaction_matrix(
@@ -50,7 +55,26 @@ def factor_table(
     weighted = svd.weight_interactions(
         interaction_matrix(interactions, customers, items), weighting
     )
-    user_factors, item_factors, _ = svd.truncated_svd(weighted, factors, seed)
+    # A rank-k SVD needs k < min(customers, items): a small shop gets fewer factors (model
+    # build_warnings says so), and a shop with one customer or item, or no interaction, none.
+    usable = min(weighted.shape) - 1
+    if usable < 1 or weighted.nnz == 0:
+        logger.warning(
+            "SVD skipped: a %d x %d matrix with %d interactions has no factor to fit",
+            *weighted.shape,
+            weighted.nnz,
+        )
+        empty = np.zeros((0, 0), dtype=np.float32)
+        return pa.concat_tables([_factor_rows("user", empty), _factor_rows("item", empty)])
+    if factors > usable:
+        logger.warning(
+            "var retail_recs__svd_factors = %d needs more than %d customers x %d items: "
+            "using %d factors",
+            factors,
+            *weighted.shape,
+            usable,
+        )
+    user_factors, item_factors, _ = svd.truncated_svd(weighted, min(factors, usable), seed)
     return pa.concat_tables(
         [_factor_rows("user", user_factors), _factor_rows("item", item_factors)]
     )
@@ -60,6 +84,8 @@ def _factors(factor_rows: DuckDBPyRelation, side: str) -> np.ndarray:
     rows = (
         factor_rows.filter(f"side = '{side}'").order("factor_index").select("factors").fetchnumpy()
     )
+    if len(rows["factors"]) == 0:
+        return np.zeros((0, 0), dtype=np.float32)
     return np.vstack(rows["factors"]).astype(np.float32)
 
 
@@ -124,8 +150,12 @@ def candidate_table(
     """
     user_factors = _factors(factor_rows, "user")
     item_factors = _factors(factor_rows, "item")
+    if len(user_factors) == 0:  # no SVD was fitted (see factor_table)
+        return _candidate_rows(*NO_CANDIDATES)
     is_active, is_repeatable = _item_flags(items, len(item_factors), repeat_purchases)
     active_items = np.flatnonzero(is_active)
+    if len(active_items) == 0:
+        return _candidate_rows(*NO_CANDIDATES)
     exclude = _purchase_exclusions(interactions, is_repeatable, active_items, len(user_factors))
     user_index, column, score, rank = svd.top_n_items(
         user_factors, item_factors[active_items], exclude, candidates
@@ -151,6 +181,8 @@ def ease_candidate_table(
     modelled = ease.modelled_items(binary, max_items)
     # Inactive items still predict the others; they are only never suggested.
     suggestable = np.flatnonzero(is_active[modelled])
+    if binary.nnz == 0 or len(suggestable) == 0:
+        return _candidate_rows(*NO_CANDIDATES)
     weights = ease.fit(binary[:, modelled], l2)[:, suggestable]
     exclude = _purchase_exclusions(
         interactions, is_repeatable, modelled[suggestable], binary.shape[0]

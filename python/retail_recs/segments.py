@@ -7,6 +7,7 @@ The dbt Python models stay thin: they read columns of a relation into float matr
 from __future__ import annotations
 
 import ast
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ import pyarrow.compute as pc
 
 from retail_recs.propensity import LogisticModel
 
+logger = logging.getLogger(__name__)
 MISSING_SUFFIX = "__missing"
 
 
@@ -127,3 +129,19 @@ def logistic_from_terms(terms: list[dict]) -> LogisticModel:
         converged=bool(intercept["converged"]),
         iterations=0,
     )
+
+
+def feasible_cluster_counts(values: np.ndarray, k_values: Sequence[int]) -> list[int]:
+    """The k of ``k_values`` that a silhouette can judge on ``values``: 2 <= k < the number of
+    distinct rows. Dropped ones are logged, naming the vars that set them."""
+    distinct = len(np.unique(values, axis=0)) if len(values) else 0
+    feasible = [k for k in k_values if 2 <= k < distinct]
+    if len(feasible) < len(k_values):
+        logger.warning(
+            "k-means: %d distinct customers allow k in [2, %d]; vars retail_recs__cluster_k*"
+            " asked for %s",
+            distinct,
+            distinct - 1,
+            list(k_values),
+        )
+    return feasible

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from retail_recs.duckdb_secrets import public_salts
 from retail_recs.project import database_path
 
 KEY_TABLES = (
@@ -60,6 +61,13 @@ def summarize(db_path: Path) -> str:
                 f"  {source:<15} {raw:>11,} = {accepted:>11,} + {dupes:>7,} + {rejected:>7,}"
                 f" + {erased:>5,}  {status}"
             )
+        lines += [
+            f"  {message}"
+            for (message,) in con.execute(
+                "select 'Build warning: ' || warning || ': ' || detail from build_warnings"
+                " order by warning"
+            ).fetchall()
+        ]
         lines += ["", "Rejected rows by reason:"]
         for source, reason, count in con.execute(
             "select source_name, rejection_reason, rejected_rows from data_quality_rejections"
@@ -126,6 +134,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, default=None, help="default: RETAIL_RECS_DB")
     args = parser.parse_args(argv)
     print(summarize(args.db or database_path()))
+    unset = public_salts()
+    if unset:
+        print(
+            f"\nWARNING: {' and '.join(unset)} not set: contact hashes and coupon codes use "
+            "public demo salts, so anyone can recompute them. Set them for real customers."
+        )
 
 
 if __name__ == "__main__":

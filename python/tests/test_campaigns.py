@@ -391,7 +391,7 @@ def test_erased_customers_are_in_no_model(demo_warehouse, ground_truth):
 
 
 def test_an_erasure_request_removes_a_customer_everywhere_on_the_next_build(
-    demo_warehouse, small_demo_data, tmp_path
+    demo_warehouse, small_demo_data, tmp_path, monkeypatch
 ):
     # Three treated recipients who are in an export and have campaign responses.
     victims = [
@@ -425,10 +425,10 @@ def test_an_erasure_request_removes_a_customer_everywhere_on_the_next_build(
 
     # The next build also rotates the coupon key: every code changes, no group does.
     rebuilt = tmp_path / "rebuilt.duckdb"
-    result = run_dbt(
-        "build", data, rebuilt, extra_vars={"retail_recs__coupon_salt": "rotated-secret"}
-    )
+    monkeypatch.setenv("RETAIL_RECS_COUPON_SALT", "rotated-secret")
+    result = run_dbt("build", data, rebuilt)
     assert result.success
+    monkeypatch.delenv("RETAIL_RECS_COUPON_SALT")
 
     assert relations_holding(rebuilt, victims, skip={"base_erasure_requests"}) == {}
     exported = export_campaigns(rebuilt, tmp_path / "exports")

@@ -27,7 +27,7 @@ def test_required_sources_point_at_resolved_files(tmp_path: Path) -> None:
 
 def test_a_missing_required_source_is_an_error(tmp_path: Path) -> None:
     _touch(tmp_path, "events", "items")
-    with pytest.raises(FileNotFoundError, match=r"customers\.parquet"):
+    with pytest.raises(FileNotFoundError, match=r"customers\.parquet or customers\.csv"):
         source_vars(tmp_path)
 
 
@@ -57,3 +57,17 @@ def test_data_folder_vars_are_merged(tmp_path: Path) -> None:
     variables = source_vars(tmp_path)
     assert variables["retail_recs__eval_protocol"] == "x"
     assert all(variables[f"retail_recs__{n}_location"] for n in OPTIONAL_SOURCE_NAMES)
+
+
+def test_sources_may_be_csv_under_any_extension(tmp_path: Path) -> None:
+    for name, extension in zip(SOURCE_NAMES, (".csv", ".txt", ".csv.gz"), strict=True):
+        (tmp_path / f"{name}{extension}").write_text("x\n")
+    variables = source_vars(tmp_path)
+    assert variables["retail_recs__items_location"] == str((tmp_path / "items.txt").resolve())
+
+
+def test_two_files_for_one_source_are_an_error(tmp_path: Path) -> None:
+    _touch(tmp_path, *SOURCE_NAMES)
+    (tmp_path / "events.csv").write_text("x\n")
+    with pytest.raises(ValueError, match=r"2 files for source 'events'"):
+        source_vars(tmp_path)

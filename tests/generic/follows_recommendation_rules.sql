@@ -15,7 +15,7 @@ validation_errors as (
             when not items.is_active then 'inactive item'
             when bought.user_id is not null and not items.is_repeatable
                 then 'already bought, not repeatable'
-            when recommendations.rank > {{ var('retail_recs__recommendations_per_user') }}
+            when recommendations.rank > {{ number_var('retail_recs__recommendations_per_user') }}
                 then 'rank beyond N'
         end as violation
     from recommendations

@@ -14,7 +14,7 @@ test_purchases as (
         and events.user_id is not null
         and events.event_at > cutoff.cutoff_at
         and events.event_at <= {{ dbt.dateadd(
-            'day', var('retail_recs__eval_test_days') | int, 'cutoff.cutoff_at') }}
+            'day', number_var('retail_recs__eval_test_days') | int, 'cutoff.cutoff_at') }}
     group by events.user_id, events.item_id
 ),
 
@@ -48,7 +48,7 @@ evaluated_customers as (
                 on test_purchases.user_id = training_customers.user_id
         ) as candidates
     ) as ranked
-    where sample_rank <= {{ var('retail_recs__eval_max_customers') }}
+    where sample_rank <= {{ number_var('retail_recs__eval_max_customers') }}
 ),
 
 final as (

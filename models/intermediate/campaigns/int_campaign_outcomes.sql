@@ -21,7 +21,7 @@ windowed as (
         campaign_events.*,
         campaign_events.event_at >= cast(campaigns.starts_on as {{ dbt.type_timestamp() }})
         and campaign_events.event_at < cast({{ dbt.dateadd(
-            'day', var('retail_recs__campaign_attribution_days') | int + 1, 'campaigns.ends_on'
+            'day', number_var('retail_recs__campaign_attribution_days') | int + 1, 'campaigns.ends_on'
         ) }} as {{ dbt.type_timestamp() }}) as is_in_window
     from campaign_events
     inner join campaigns

@@ -32,7 +32,7 @@ terms as (
         on tokens.token = stopwords.word
     where stopwords.word is null
         and tokens.token <> ''
-        and length(tokens.token) >= {{ var('retail_recs__content_min_token_length') }}
+        and length(tokens.token) >= {{ number_var('retail_recs__content_min_token_length') }}
         and not {{ regex_matches('tokens.token', '[0-9]+') }}
 ),
 

@@ -1,7 +1,7 @@
 -- How each k-means cluster differs from the whole on every clustering feature, in the space
 -- k-means worked in (log(1 + x), standardized): the centroid there is the cluster's mean,
 -- and back in original units it is exp(mean) - 1, a geometric-mean-like typical value.
-{%- set features = var('retail_recs__cluster_features') %}
+{%- set features = column_list_var('retail_recs__cluster_features') %}
 with clusters as (
     select * from {{ ref('int_customer_clusters') }}
 ),

@@ -16,10 +16,19 @@ from retail_recs import kmeans, segments
 def model(dbt, session):
     dbt.config(materialized="table")
     features = segments.config_value(dbt.config.get("features"))
-    (k,) = dbt.ref("cluster_selection").filter("is_chosen").select("k").fetchall()[0]
+    chosen = dbt.ref("cluster_selection").filter("is_chosen").select("k").fetchall()
     buyers = (
         dbt.ref("customer_features").filter("order_count > 0").order("user_id").to_arrow_table()
     )
+    if not chosen:  # too few distinct buyers to cluster (see cluster_selection)
+        return pa.table(
+            {
+                "user_id": buyers.column("user_id").slice(0, 0),
+                "cluster_id": pa.array([], pa.int64()),
+                "distance_to_centroid": pa.array([], pa.float64()),
+            }
+        )
+    ((k,),) = chosen
     standardized = kmeans.log_standardize(segments.complete_matrix(buyers, features))
     result = kmeans.kmeans(standardized.values, int(k), seed=int(dbt.config.get("seed")))
     return pa.table(

@@ -3,7 +3,7 @@
 -- whether they ordered in the horizon after the cutoff. customer_features is the scoring
 -- snapshot; the propensity model learns from training and is checked on validation, so
 -- every feature has one definition, here.
-{%- set horizon = var('retail_recs__propensity_horizon_days') | int %}
+{%- set horizon = number_var('retail_recs__propensity_horizon_days') | int %}
 with daily as (
     select * from {{ ref('int_customer_daily_activity') }}
 ),

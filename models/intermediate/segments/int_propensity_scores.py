@@ -11,11 +11,14 @@ from retail_recs import segments
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    fitted = segments.logistic_from_terms(
-        dbt.ref("propensity_coefficients").to_arrow_table().to_pylist()
-    )
+    terms = dbt.ref("propensity_coefficients").to_arrow_table().to_pylist()
     snapshots = dbt.ref("int_customer_snapshots").to_arrow_table()
-    probability = fitted.predict_proba(segments.design_matrix(snapshots, fitted.feature_names))
+    if not terms:  # no model was fitted (build_warnings: propensity_not_fitted)
+        snapshots = snapshots.slice(0, 0)
+        probability = np.zeros(0)
+    else:
+        fitted = segments.logistic_from_terms(terms)
+        probability = fitted.predict_proba(segments.design_matrix(snapshots, fitted.feature_names))
     return pa.table(
         {
             "snapshot": snapshots.column("snapshot"),

@@ -1,6 +1,45 @@
 -- Row accounting per source: raw = accepted + duplicates + rejected + erased, checked by a test.
+-- For events, also the ids that join nothing, and how many of them would join if case and
+-- spaces were ignored: ids stay matched exactly, but an export that writes 'c001' where the
+-- customer file has 'C001' shows here instead of doubling the customers silently.
 with source_rows as (
     select * from {{ ref('int_source_row_counts') }}
+),
+
+customer_ids as (
+    select user_id, {{ loose_id('user_id') }} as loose_user_id from {{ ref('stg_customers') }}
+),
+
+event_user_ids as (
+    select distinct user_id from {{ ref('stg_events') }} where user_id is not null
+),
+
+unknown_item_ids as (
+    select distinct item_id from {{ ref('stg_events_quarantine') }}
+    where rejection_reason = 'unknown_item'
+),
+
+id_mismatches as (
+    select
+        'events' as source_name,
+        (
+            select count(*)
+            from event_user_ids
+            where user_id not in (select user_id from customer_ids)
+        ) as user_ids_without_customer_row,
+        (
+            select count(*)
+            from event_user_ids
+            where user_id not in (select user_id from customer_ids)
+                and {{ loose_id('user_id') }} in (select loose_user_id from customer_ids)
+        ) as user_ids_matching_ignoring_case,
+        (
+            select count(*)
+            from unknown_item_ids
+            where {{ loose_id('item_id') }} in (
+                select {{ loose_id('item_id') }} from {{ ref('stg_items') }}
+            )
+        ) as item_ids_matching_ignoring_case
 ),
 
 quarantine_counts as (
@@ -22,6 +61,12 @@ final as (
         quarantine_counts.duplicate_rows,
         quarantine_counts.rejected_rows,
         source_rows.erased_rows,
+        cast(id_mismatches.user_ids_without_customer_row as {{ dbt.type_bigint() }})
+            as user_ids_without_customer_row,
+        cast(id_mismatches.user_ids_matching_ignoring_case as {{ dbt.type_bigint() }})
+            as user_ids_matching_ignoring_case,
+        cast(id_mismatches.item_ids_matching_ignoring_case as {{ dbt.type_bigint() }})
+            as item_ids_matching_ignoring_case,
         source_rows.raw_rows = source_rows.accepted_rows
             + quarantine_counts.duplicate_rows
             + quarantine_counts.rejected_rows
@@ -29,6 +74,8 @@ final as (
     from source_rows
     inner join quarantine_counts
         on source_rows.source_name = quarantine_counts.source_name
+    left join id_mismatches
+        on source_rows.source_name = id_mismatches.source_name
 )
 
 select * from final

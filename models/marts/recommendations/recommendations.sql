@@ -8,5 +8,5 @@
     intervals=ref('int_purchase_intervals'),
     customers=ref('dim_customers'),
     popular_items=ref('popular_items'),
-    n=var('retail_recs__recommendations_per_user')
+    n=number_var('retail_recs__recommendations_per_user')
 ) }}

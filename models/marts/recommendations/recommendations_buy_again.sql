@@ -5,5 +5,5 @@
     items=ref('dim_items'),
     interactions=ref('fct_interactions'),
     as_of=as_of_timestamp(),
-    n=var('retail_recs__recommendations_per_user')
+    n=number_var('retail_recs__recommendations_per_user')
 ) }}

@@ -6,5 +6,5 @@
     customers=ref('dim_customers'),
     items=ref('dim_items'),
     interactions=ref('fct_interactions'),
-    n=var('retail_recs__recommendations_per_user')
+    n=number_var('retail_recs__recommendations_per_user')
 ) }}

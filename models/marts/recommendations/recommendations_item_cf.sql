@@ -5,5 +5,5 @@
     items=ref('dim_items'),
     similarity=ref('item_similarity'),
     customers=ref('dim_customers'),
-    n=var('retail_recs__recommendations_per_user')
+    n=number_var('retail_recs__recommendations_per_user')
 ) }}

@@ -5,5 +5,5 @@
     popular_items=ref('popular_items'),
     items=ref('dim_items'),
     interactions=ref('fct_interactions'),
-    n=var('retail_recs__recommendations_per_user')
+    n=number_var('retail_recs__recommendations_per_user')
 ) }}

@@ -5,5 +5,5 @@
     interactions=ref('fct_interactions'),
     customers=ref('dim_customers'),
     items=ref('dim_items'),
-    n=var('retail_recs__recommendations_per_user')
+    n=number_var('retail_recs__recommendations_per_user')
 ) }}

@@ -4,7 +4,7 @@
 -- cluster stands out most, by at least var retail_recs__cluster_label_min_z standard
 -- deviations, and the category that takes the largest share of its spend (items without a
 -- category left out, so a catalogue without categories gets labels without one).
-{%- set min_z = var('retail_recs__cluster_label_min_z') %}
+{%- set min_z = number_var('retail_recs__cluster_label_min_z') %}
 {%- set typical_columns = ['recency_days', 'order_count', 'monetary_value',
                            'average_order_value', 'tenure_days', 'views_per_order'] %}
 with clusters as (

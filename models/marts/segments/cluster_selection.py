@@ -17,10 +17,22 @@ def model(dbt, session):
     k_min = int(dbt.config.get("k_min"))
     k_max = int(dbt.config.get("k_max"))
     buyers = dbt.ref("customer_features").filter("order_count > 0").order("user_id")
-    standardized = kmeans.log_standardize(
-        segments.complete_matrix(buyers.to_arrow_table(), features)
-    )
+    values = segments.complete_matrix(buyers.to_arrow_table(), features)
     k_values = [int(fixed_k)] if fixed_k is not None else list(range(k_min, k_max + 1))
+    # A silhouette needs 2 <= k < distinct customers: a small shop tries fewer k, and one
+    # with fewer than 3 distinct buyers gets no clusters (an empty table, not an error).
+    k_values = segments.feasible_cluster_counts(values, k_values)
+    if k_values:
+        standardized = kmeans.log_standardize(values)
+    else:
+        return pa.table(
+            {
+                "k": pa.array([], pa.int64()),
+                "silhouette": pa.array([], pa.float64()),
+                "inertia": pa.array([], pa.float64()),
+                "is_chosen": pa.array([], pa.bool_()),
+            }
+        )
     choices = kmeans.choose_k(standardized.values, k_values, seed=int(dbt.config.get("seed")))
     return pa.table(
         {

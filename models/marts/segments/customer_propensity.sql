@@ -12,7 +12,7 @@ final as (
         purchase_probability,
         {{ score_band('purchase_probability', 10) }} as propensity_decile,
         cutoff_at as as_of_at,
-        {{ dbt.dateadd('day', var('retail_recs__propensity_horizon_days'), 'cutoff_at') }}
+        {{ dbt.dateadd('day', number_var('retail_recs__propensity_horizon_days'), 'cutoff_at') }}
             as horizon_end_at
     from scores
 )

@@ -49,11 +49,11 @@ final as (
         segments.segment_name as rfm_segment,
         segments.segment_order as rfm_segment_order,
         case
-            when combined.days_since_first_order <= {{ var('retail_recs__lifecycle_new_days') }}
+            when combined.days_since_first_order <= {{ number_var('retail_recs__lifecycle_new_days') }}
                 then 'new'
-            when combined.recency_days <= {{ var('retail_recs__lifecycle_active_days') }}
+            when combined.recency_days <= {{ number_var('retail_recs__lifecycle_active_days') }}
                 then 'active'
-            when combined.recency_days <= {{ var('retail_recs__lifecycle_lapsing_days') }}
+            when combined.recency_days <= {{ number_var('retail_recs__lifecycle_lapsing_days') }}
                 then 'lapsing'
             else 'churned'
         end as lifecycle_stage

@@ -18,9 +18,22 @@ def model(dbt, session):
         dbt.ref("int_customer_snapshots").filter("snapshot = 'training'").order("user_id")
     ).to_arrow_table()
     names = segments.with_missing_indicators(features, training)
+    outcomes = segments.outcome_vector(training, "ordered_in_horizon")
+    if len(set(outcomes.tolist())) < 2:  # nothing to learn (build_warnings: propensity_not_fitted)
+        return pa.table(
+            {
+                "term": pa.array([], pa.string()),
+                "coefficient": pa.array([], pa.float64()),
+                "standardized_mean": pa.array([], pa.float64()),
+                "standardized_scale": pa.array([], pa.float64()),
+                "training_customers": pa.array([], pa.int64()),
+                "l2_penalty": pa.array([], pa.float64()),
+                "converged": pa.array([], pa.bool_()),
+            }
+        )
     fitted = propensity.fit_logistic(
         segments.design_matrix(training, names),
-        segments.outcome_vector(training, "ordered_in_horizon"),
+        outcomes,
         l2=l2,
         feature_names=names,
     )

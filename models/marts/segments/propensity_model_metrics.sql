@@ -44,7 +44,7 @@ final as (
     select
         counts.snapshot as split,
         counts.cutoff_at,
-        {{ dbt.dateadd('day', var('retail_recs__propensity_horizon_days'), 'counts.cutoff_at') }}
+        {{ dbt.dateadd('day', number_var('retail_recs__propensity_horizon_days'), 'counts.cutoff_at') }}
             as horizon_end_at,
         training.training_cutoff_at,
         counts.customers,

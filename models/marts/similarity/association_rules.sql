@@ -51,9 +51,9 @@ final as (
         on directed.antecedent_item_id = antecedents.item_id
     inner join items as consequents
         on directed.consequent_item_id = consequents.item_id
-    where directed.support >= {{ var('retail_recs__association_min_support') }}
-        and directed.confidence >= {{ var('retail_recs__association_min_confidence') }}
-        and directed.lift >= {{ var('retail_recs__association_min_lift') }}
+    where directed.support >= {{ number_var('retail_recs__association_min_support') }}
+        and directed.confidence >= {{ number_var('retail_recs__association_min_confidence') }}
+        and directed.lift >= {{ number_var('retail_recs__association_min_lift') }}
 )
 
 select * from final

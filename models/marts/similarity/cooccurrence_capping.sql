@@ -17,13 +17,13 @@ sized as (
     select
         'basket' as context,
         item_count,
-        {{ var('retail_recs__cooccurrence_max_basket_items') }} as cap
+        {{ number_var('retail_recs__cooccurrence_max_basket_items') }} as cap
     from baskets
     union all
     select
         'history',
         item_count,
-        {{ var('retail_recs__cooccurrence_max_history_items') }}
+        {{ number_var('retail_recs__cooccurrence_max_history_items') }}
     from histories
 ),
 

@@ -14,10 +14,14 @@ def model(dbt, session):
     dbt.config(materialized="table")
     rows = dbt.ref("svd_item_factors").order("item_index").select("item_id, factors").fetchnumpy()
     item_ids = np.asarray(rows["item_id"], dtype=object)
-    item_factors = np.vstack(rows["factors"]).astype(np.float32)
-    item, neighbour, similarity, rank = svd.similar_items(
-        item_factors, int(dbt.config.get("neighbours"))
-    )
+    if len(item_ids) == 0:  # no SVD was fitted (build_warnings says why)
+        item = neighbour = rank = np.zeros(0, dtype=np.int64)
+        similarity = np.zeros(0)
+    else:
+        item_factors = np.vstack(rows["factors"]).astype(np.float32)
+        item, neighbour, similarity, rank = svd.similar_items(
+            item_factors, int(dbt.config.get("neighbours"))
+        )
     return pa.table(
         {
             "item_id": pa.array(item_ids[item], type=pa.string()),

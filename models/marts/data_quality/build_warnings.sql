@@ -1,0 +1,116 @@
+-- What this shop's data cannot support, said once per build instead of by a stack trace or an
+-- empty table nobody explains: each row names the condition, the models it empties or caps,
+-- and the figures behind it. No rows when the data supports everything.
+with customers as (
+    select count(*) as customer_count from {{ ref('dim_customers') }} where event_count > 0
+),
+
+items as (
+    select
+        count(*) as item_count,
+        sum(case when is_active then 1 else 0 end) as active_item_count
+    from {{ ref('dim_items') }}
+),
+
+purchases as (
+    select
+        count(*) as purchase_pair_count,
+        count(distinct user_id) as purchaser_count
+    from {{ ref('fct_interactions') }}
+    where has_purchased
+),
+
+propensity as (
+    select count(*) as term_count from {{ ref('propensity_coefficients') }}
+),
+
+clustering as (
+    select count(*) as candidate_k_count from {{ ref('cluster_selection') }}
+),
+
+figures as (
+    select *
+    from customers
+    cross join items
+    cross join purchases
+    cross join propensity
+    cross join clustering
+),
+
+warnings as (
+    select
+        'no_purchases' as warning,
+        'every recommender, segments, propensity, evaluation' as affected_models,
+        'No accepted purchase events: lists, clusters and propensity are empty.' as detail
+    from figures
+    where purchase_pair_count = 0
+
+    union all
+
+    select
+        'too_few_customers' as warning,
+        'int_svd_factors, int_user_neighbours, customer_clusters, customer_propensity' as affected_models,
+        'Only ' || cast(customer_count as {{ dbt.type_string() }})
+            || ' customer(s) with events: models that compare customers have nothing to compare.'
+            as detail
+    from figures
+    where customer_count < 2
+
+    union all
+
+    select
+        'no_active_items' as warning,
+        'every recommendation list' as affected_models,
+        'Every one of ' || cast(item_count as {{ dbt.type_string() }})
+            || ' catalogue items is inactive (items.is_active): nothing can be recommended.'
+            as detail
+    from figures
+    where item_count > 0 and active_item_count = 0
+
+    union all
+
+    select
+        'too_few_buyers_to_cluster' as warning,
+        'cluster_selection, customer_clusters, cluster_profiles' as affected_models,
+        'Fewer than 3 distinct buyers on the clustering features (or no k in vars '
+            || 'retail_recs__cluster_k* below their number): no clusters.' as detail
+    from figures
+    where candidate_k_count = 0
+
+    union all
+
+    select
+        'propensity_not_fitted' as warning,
+        'propensity_coefficients, customer_propensity' as affected_models,
+        'The training snapshot has customers of one outcome only (all or none ordered in the '
+            || 'horizon): no propensity model is fitted.' as detail
+    from figures
+    where term_count = 0
+
+    union all
+
+    select
+        'svd_factors_capped' as warning,
+        'int_svd_factors' as affected_models,
+        'var retail_recs__svd_factors = {{ number_var("retail_recs__svd_factors") }} needs more than '
+            || cast(customer_count as {{ dbt.type_string() }}) || ' customers and '
+            || cast(item_count as {{ dbt.type_string() }}) || ' items: the SVD keeps '
+            || cast(
+                case when customer_count < item_count then customer_count else item_count end - 1
+                as {{ dbt.type_string() }}
+            ) || ' factors.' as detail
+    from figures
+    where customer_count >= 2
+        and {{ number_var('retail_recs__svd_factors') }}
+            >= case when customer_count < item_count then customer_count else item_count end
+),
+
+final as (
+    select
+        warning,
+        affected_models,
+        detail
+    from warnings
+)
+
+select * from final

@@ -1,0 +1,309 @@
+"""A new user's own shop: a folder of CSV files built with the README's one command, with the
+damaged values real exports contain, and the degenerate shapes a small shop has. Each case
+ends in quarantine with its reason (and counts that reconcile), in a build that passes, or in
+one clear error line naming the file, column or var; never in a stack trace."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retail_recs.project import PROJECT_DIR, source_vars
+from tests.conftest import query
+
+pytestmark = pytest.mark.slow
+
+CUSTOMERS, ITEMS, DAYS = 40, 30, 120
+START = datetime(2024, 1, 1)
+
+# (event_id, column changes, the reason staging must give): one damaged copy of a clean
+# purchase per kind of damage the README's Data quality section names.
+DAMAGED_PURCHASES = (
+    ("bad-qty-huge", {"quantity": "1e9"}, "quantity_above_max"),
+    ("bad-qty-frac", {"quantity": "3.5"}, "non_integer_quantity"),
+    ("bad-qty-text", {"quantity": "three"}, "unparseable_quantity"),
+    ("bad-price-nan", {"unit_price": "NaN"}, "non_finite_number"),
+    ("bad-price-inf", {"unit_price": "inf"}, "non_finite_number"),
+    ("bad-price-comma", {"unit_price": "1,234.50"}, "unparseable_price"),
+    ("bad-price-pound", {"unit_price": "£24.00"}, "unparseable_price"),
+    ("bad-price-decimal-comma", {"unit_price": "24,00"}, "unparseable_price"),
+    ("bad-price-huge", {"unit_price": "5e7"}, "price_above_max"),
+    ("bad-date-1900", {"event_at": "1900-01-01 00:00:00"}, "timestamp_before_min_date"),
+)
+EVENT_COLUMNS = (
+    "event_id",
+    "user_id",
+    "item_id",
+    "event_type",
+    "event_at",
+    "session_id",
+    "order_id",
+    "quantity",
+    "unit_price",
+    "channel",
+)
+
+
+def write_csv(path: Path, header: tuple[str, ...], rows: list[dict], encoding="utf-8") -> None:
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def tiny_shop(folder: Path, *, customers=CUSTOMERS, views_only=False, active=True) -> Path:
+    """A hand-sized shop as CSV: each customer views items and buys some of them in orders
+    spread over DAYS days (deterministic)."""
+    rng = np.random.default_rng(3)
+    folder.mkdir(parents=True, exist_ok=True)
+    items = [
+        {
+            "item_id": f"I{i:03d}",
+            "name": f"Item {i}",
+            "category": ["Home > Kitchen", "Garden > Tools", "Toys"][i % 3],
+            "price": f"{5 + i:.2f}",
+            "is_active": "true" if active else "false",
+        }
+        for i in range(ITEMS)
+    ]
+    people = [
+        {"user_id": f"C{u:03d}", "email": f"c{u}@example.com", "country": "UK"}
+        for u in range(customers)
+    ]
+    events = []
+    for u in range(customers):
+        for order in range(int(rng.integers(2, 6))):
+            at = START + timedelta(days=float(rng.uniform(0, DAYS)))
+            basket = rng.choice(ITEMS, size=int(rng.integers(1, 4)), replace=False)
+            for position, i in enumerate(basket):
+                common = {
+                    "user_id": f"C{u:03d}",
+                    "item_id": f"I{i:03d}",
+                    "session_id": f"S{u}-{order}",
+                    "channel": "web",
+                }
+                events.append(
+                    {
+                        **common,
+                        "event_id": f"v{u}-{order}-{position}",
+                        "event_type": "view",
+                        "event_at": at.isoformat(sep=" ", timespec="seconds"),
+                    }
+                )
+                if not views_only:
+                    events.append(
+                        {
+                            **common,
+                            "event_id": f"p{u}-{order}-{position}",
+                            "event_type": "purchase",
+                            "event_at": (at + timedelta(minutes=5)).isoformat(
+                                sep=" ", timespec="seconds"
+                            ),
+                            "order_id": f"O{u}-{order}",
+                            "quantity": str(int(rng.integers(1, 4))),
+                            "unit_price": items[i]["price"],
+                        }
+                    )
+    write_csv(folder / "items.csv", ("item_id", "name", "category", "price", "is_active"), items)
+    write_csv(folder / "customers.csv", ("user_id", "email", "country"), people)
+    write_csv(folder / "events.csv", EVENT_COLUMNS, events)
+    return folder
+
+
+# Secrets the damaged shop is built with: no file under target/ or logs/ may hold them.
+SALTS = {
+    "RETAIL_RECS_PII_SALT": "pii-salt-5f2c9e41-never-on-disk",
+    "RETAIL_RECS_COUPON_SALT": "coupon-salt-8d07b3aa-never-on-disk",
+}
+
+
+def build(data_dir: Path, db_path: Path, *args: str, env=None) -> subprocess.CompletedProcess:
+    """The README's own-data command, in its own process and an empty working directory
+    (nothing of the demo around)."""
+    workdir = db_path.parent / "cwd"
+    workdir.mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "retail_recs.build", "--data", str(data_dir)]
+    return subprocess.run(
+        [*command, "--db", str(db_path), *args],
+        cwd=workdir,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        capture_output=True,
+        text=True,
+    )
+
+
+def files_holding(folder: Path, secrets) -> list[str]:
+    """Files under ``folder`` whose bytes contain any of ``secrets``."""
+    needles = [secret.encode() for secret in secrets]
+    return [
+        str(path)
+        for path in folder.rglob("*")
+        if path.is_file() and any(needle in path.read_bytes() for needle in needles)
+    ]
+
+
+def assert_no_stack_trace(completed: subprocess.CompletedProcess) -> None:
+    output = completed.stdout + completed.stderr
+    assert "Traceback" not in output, output[-4000:]
+
+
+@pytest.fixture(scope="module")
+def damaged_shop(tmp_path_factory) -> tuple[Path, Path]:
+    """The tiny shop plus one damaged copy of a clean purchase per kind of damage, and an
+    event whose customer id differs from the customer file's only in case."""
+    folder = tiny_shop(tmp_path_factory.mktemp("shop"))
+    with (folder / "events.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    purchase = next(row for row in rows if row["event_type"] == "purchase")
+    for event_id, changes, _ in DAMAGED_PURCHASES:
+        rows.append({**purchase, **changes, "event_id": event_id})
+    rows.append({**purchase, "event_id": "lower-case-customer", "user_id": "c001"})
+    write_csv(folder / "events.csv", EVENT_COLUMNS, rows)
+    db_path = tmp_path_factory.mktemp("shop_db") / "shop.duckdb"
+    completed = build(folder, db_path, env=SALTS)
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    return folder, db_path
+
+
+def test_salts_reach_no_file_under_target_or_logs(damaged_shop, tmp_path):
+    """The salts are bound at run time (retail_recs.duckdb_secrets): the compiled SQL, the
+    artifacts, the docs site and the logs never hold them, yet the hashes use them."""
+    folder, db_path = damaged_shop
+    docs = tmp_path / "docs"
+    command = [str(Path(sys.executable).parent / "dbt"), "docs", "generate"]
+    command += ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    command += ["--vars", json.dumps(source_vars(folder))]
+    generated = subprocess.run(
+        [*command, "--target-path", str(docs)],
+        env={**os.environ, **SALTS, "RETAIL_RECS_DB": str(db_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert generated.returncode == 0, generated.stdout[-3000:]
+    for folder in (PROJECT_DIR / "target", PROJECT_DIR / "logs", docs):
+        assert files_holding(folder, SALTS.values()) == [], folder
+    email = "c0@example.com"
+    expected = hashlib.sha256((SALTS["RETAIL_RECS_PII_SALT"] + email).encode()).hexdigest()
+    assert query(db_path, "select email_sha256 from dim_customers where user_id = 'C000'") == [
+        (expected,)
+    ]
+
+
+def test_a_csv_shop_builds_with_the_readme_command(damaged_shop):
+    _, db_path = damaged_shop
+    ((customers, listed),) = query(
+        db_path,
+        "select (select count(*) from dim_customers where has_profile),"
+        " (select count(distinct user_id) from recommendations)",
+    )
+    assert customers == CUSTOMERS
+    assert listed >= CUSTOMERS
+
+
+def test_each_damaged_value_is_quarantined_with_its_reason(damaged_shop):
+    _, db_path = damaged_shop
+    reasons = dict(query(db_path, "select event_id, rejection_reason from stg_events_quarantine"))
+    for event_id, _, reason in DAMAGED_PURCHASES:
+        assert reasons.get(event_id) == reason, event_id
+    (reconciled,) = query(
+        db_path, "select bool_and(is_reconciled) from data_quality_reconciliation"
+    )
+    assert reconciled == (True,)
+
+
+def test_an_id_spelled_in_another_case_shows_in_the_reconciliation(damaged_shop):
+    _, db_path = damaged_shop
+    ((without_row, loose_matches),) = query(
+        db_path,
+        "select user_ids_without_customer_row, user_ids_matching_ignoring_case"
+        " from data_quality_reconciliation where source_name = 'events'",
+    )
+    assert (without_row, loose_matches) == (1, 1)
+
+
+def test_the_same_warehouse_refuses_another_shop(damaged_shop, tmp_path):
+    _, db_path = damaged_shop
+    other = tiny_shop(tmp_path / "other_shop", customers=12)
+    completed = build(other, db_path, "--", "--select", "stg_items")
+    assert completed.returncode != 0
+    assert "Two shops' data are never mixed in one warehouse" in completed.stdout
+    assert_no_stack_trace(completed)
+
+
+def test_a_missing_required_column_is_one_clear_line(tmp_path):
+    folder = tiny_shop(tmp_path / "shop")
+    with (folder / "items.csv").open(newline="") as handle:
+        items = [{"id": row["item_id"], "name": row["name"]} for row in csv.DictReader(handle)]
+    write_csv(folder / "items.csv", ("id", "name"), items)
+    completed = build(folder, tmp_path / "w.duckdb", "--", "--select", "base_items")
+    assert completed.returncode != 0
+    assert "Source items (file '" in completed.stdout
+    assert "lacks required column(s) item_id" in completed.stdout
+    assert "section 'The input contract'" in completed.stdout
+    assert_no_stack_trace(completed)
+
+
+def test_latin1_text_reads_with_the_encoding_option(tmp_path):
+    folder = tiny_shop(tmp_path / "shop")
+    with (folder / "items.csv").open(newline="") as handle:
+        items = list(csv.DictReader(handle))
+    items[0]["name"] = "Café crème"
+    header = ("item_id", "name", "category", "price", "is_active")
+    (folder / "items.csv").unlink()
+    write_csv(folder / "items.txt", header, items, encoding="latin-1")
+    db_path = tmp_path / "w.duckdb"
+    completed = build(
+        folder,
+        db_path,
+        "--encoding",
+        "latin-1",
+        "--",
+        "--select",
+        "+stg_items",
+        "--exclude-resource-type",
+        "test",
+        "unit_test",
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert query(db_path, "select name from stg_items where item_id = 'I000'") == [("Café crème",)]
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["no_events", "one_customer", "views_only", "every_item_inactive"],
+)
+def test_degenerate_shops_build_or_say_what_is_missing(tmp_path, shape):
+    """A shop with no events, one customer, no purchase, or no active item: the build passes
+    with empty lists and says why in build_warnings."""
+    if shape == "no_events":
+        folder = tiny_shop(tmp_path / "shop")
+        write_csv(folder / "events.csv", EVENT_COLUMNS, [])
+    else:
+        folder = tiny_shop(
+            tmp_path / "shop",
+            customers=1 if shape == "one_customer" else CUSTOMERS,
+            views_only=shape == "views_only",
+            active=shape != "every_item_inactive",
+        )
+    db_path = tmp_path / "w.duckdb"
+    completed = build(folder, db_path)
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    warnings = {row[0] for row in query(db_path, "select warning from build_warnings")}
+    expected = {
+        "no_events": "no_purchases",
+        "one_customer": "too_few_customers",
+        "views_only": "no_purchases",
+        "every_item_inactive": "no_active_items",
+    }[shape]
+    assert expected in warnings, warnings
