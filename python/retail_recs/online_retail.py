@@ -8,8 +8,12 @@ Usage::
 writes ``events.parquet``, ``items.parquet`` and ``customers.parquet`` that ``dbt build``
 reads with the location vars pointed at ``--out`` (``make online-retail`` does both).
 
-Mapping (UCI id 352; columns InvoiceNo, StockCode, Description, Quantity, InvoiceDate,
-UnitPrice, CustomerID, Country):
+Both published layouts are read, told apart by their columns: Online Retail (UCI id 352;
+InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice, CustomerID, Country) and
+Online Retail II (UCI id 502, the same shop's 2009-2011 sheets; Invoice, Price and
+"Customer ID", the date often as text and the customer id as a decimal). Parquet or CSV.
+
+Mapping:
 
 * every invoice line becomes one event: ``purchase``, or ``return`` when InvoiceNo starts
   with 'C'; ``order_id`` = InvoiceNo, ``quantity`` and ``unit_price`` as published (returns
@@ -23,8 +27,9 @@ UnitPrice, CustomerID, Country):
   positive UnitPrice as price; an item is active when sold in the last ``ACTIVE_DAYS``;
 * customers come from CustomerID with their most frequent Country; no contact details exist.
 
-It also writes ``dbt_vars.json`` with the data set's evaluation protocol (``EVALUATION_VARS``:
-train before 2011-09-01, test on the rest), which ``retail_recs.build`` applies.
+It also writes ``dbt_vars.json`` with the data set's evaluation protocol, derived from the
+file: the last ``TEST_DAYS`` days are the test window (on Online Retail: train before
+2011-09-01, test to 2011-12-09), which ``retail_recs.build`` applies.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -118,9 +124,56 @@ group by CustomerID
 """
 
 
-# The benchmark protocol for Online Retail: recommenders replay on purchases before
-# 2011-09-01 and are scored on what customers bought from then to the end (2011-12-09).
-EVALUATION_VARS = {"retail_recs__eval_cutoff": "2011-09-01", "retail_recs__eval_test_days": 100}
+# The evaluation protocol: recommenders replay on purchases before the last TEST_DAYS days of
+# the file and are scored on those days (Online Retail: before 2011-09-01, then to 2011-12-09).
+TEST_DAYS = 100
+
+# Column names of each published layout, mapped to Online Retail's (the names the SQL uses).
+LAYOUTS = {
+    "Online Retail": {
+        "InvoiceNo": "InvoiceNo",
+        "UnitPrice": "UnitPrice",
+        "CustomerID": "CustomerID",
+    },
+    "Online Retail II": {"InvoiceNo": "Invoice", "UnitPrice": "Price", "CustomerID": "Customer ID"},
+}
+SHARED_COLUMNS = ("StockCode", "Description", "Quantity", "InvoiceDate", "Country")
+# Text dates: ISO first, then the month-first form spreadsheets export ('12/1/2009 7:45').
+TEXT_DATE_FORMATS = ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
+
+
+def detect_layout(columns: list[str]) -> str:
+    """Which published layout ``columns`` are; an error naming both otherwise."""
+    for layout, names in LAYOUTS.items():
+        if set(names.values()) | set(SHARED_COLUMNS) <= set(columns):
+            return layout
+    expected = "; ".join(
+        f"{layout}: {', '.join([*names.values(), *SHARED_COLUMNS])}"
+        for layout, names in LAYOUTS.items()
+    )
+    raise ValueError(f"not an Online Retail file: its columns are {columns}; expected {expected}")
+
+
+def raw_view_sql(relation: str, columns: dict[str, str]) -> str:
+    """The file as Online Retail's columns and types (a no-op for that layout, so event ids
+    hash the same values): ``columns`` maps each column of the file to its type."""
+    names = LAYOUTS[detect_layout(list(columns))]
+    date = '"InvoiceDate"'
+    if columns["InvoiceDate"].upper() in ("VARCHAR", "TEXT"):
+        parsed = [f"try_strptime({date}, '{fmt}')" for fmt in TEXT_DATE_FORMATS]
+        date = f"coalesce(try_cast({date} as timestamp), {', '.join(parsed)})"
+    return f"""
+select
+    cast("{names["InvoiceNo"]}" as varchar) as InvoiceNo,
+    cast(StockCode as varchar) as StockCode,
+    cast(Description as varchar) as Description,
+    cast(Quantity as integer) as Quantity,
+    cast({date} as timestamp) as InvoiceDate,
+    cast("{names["UnitPrice"]}" as double) as UnitPrice,
+    cast("{names["CustomerID"]}" as bigint) as CustomerID,
+    cast(Country as varchar) as Country
+from {relation}
+"""
 
 
 def convert(input_path: Path, out_dir: Path) -> dict[str, int]:
@@ -137,16 +190,34 @@ def convert(input_path: Path, out_dir: Path) -> dict[str, int]:
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
     quoted = str(input_path).replace("'", "''")
-    con.execute(f"create view raw as select * from read_parquet('{quoted}')")
+    reader = "read_parquet" if input_path.suffix.lower() in (".parquet", ".pq") else "read_csv"
+    relation = f"{reader}('{quoted}')"
+    described = con.execute(f"describe select * from {relation}").fetchall()
+    columns = {name: column_type for name, column_type, *_ in described}
+    con.execute(f"create view raw as {raw_view_sql(relation, columns)}")
     counts = {}
     for name, sql in (("events", EVENTS_SQL), ("items", ITEMS_SQL), ("customers", CUSTOMERS_SQL)):
         target = out_dir / f"{name}.parquet"
         con.execute(f"copy ({sql}) to '{target}' (format parquet)")
         counts[name] = con.execute(f"select count(*) from '{target}'").fetchone()[0]
         logger.debug("wrote %s rows to %s", counts[name], target)
+    (end_day,) = con.execute("select cast(max(InvoiceDate) as date) from raw").fetchone()
     con.close()
-    (out_dir / DATA_VARS_FILE).write_text(json.dumps(EVALUATION_VARS, indent=2) + "\n")
+    if end_day is None:
+        raise ValueError(f"{input_path} has no readable InvoiceDate: nothing to evaluate on")
+    protocol = evaluation_vars(end_day)
+    (out_dir / DATA_VARS_FILE).write_text(json.dumps(protocol, indent=2) + "\n")
     return counts
+
+
+def evaluation_vars(end_day: date) -> dict[str, object]:
+    """The evaluation protocol of a file whose last invoice is on ``end_day``: the cutoff
+    opens the last TEST_DAYS days (2011-12-09 gives 2011-09-01)."""
+    cutoff = end_day - timedelta(days=TEST_DAYS - 1)
+    return {
+        "retail_recs__eval_cutoff": cutoff.isoformat(),
+        "retail_recs__eval_test_days": TEST_DAYS,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,6 +4,7 @@ independently from the published file (and those in ../shared/data/README.md).""
 from __future__ import annotations
 
 import csv
+import json
 
 import duckdb
 import pytest
@@ -192,3 +193,43 @@ def test_recommenders_clear_the_quality_floors(online_retail_warehouse):
     assert best_new_items >= 0.12
     assert metrics["repeats_allowed:hybrid"] >= 0.40
     assert metrics["repeats_allowed:hybrid"] > metrics["repeats_allowed:buy_again"]
+
+
+def test_online_retail_ii_layout_gives_the_same_events(online_retail_file, tmp_path):
+    """The same lines in Online Retail II's layout (Invoice, Price, "Customer ID" as a
+    decimal, InvoiceDate as month-first text, CSV) convert to byte-identical events."""
+    sample = tmp_path / "sample.parquet"
+    as_ii = tmp_path / "online_retail_ii.csv"
+    con = duckdb.connect()
+    con.execute(
+        f"copy (select * from read_parquet('{online_retail_file}') order by all limit 5000)"
+        f" to '{sample}' (format parquet)"
+    )
+    con.execute(
+        "copy (select InvoiceNo as Invoice, StockCode, Description, Quantity,"
+        " strftime(InvoiceDate, '%-m/%-d/%Y %-H:%M') as InvoiceDate, UnitPrice as Price,"
+        ' cast(CustomerID as double) as "Customer ID", Country'
+        f" from read_parquet('{sample}')) to '{as_ii}' (format csv, header)"
+    )
+    online_retail.convert(sample, tmp_path / "one")
+    online_retail.convert(as_ii, tmp_path / "two")
+    events = "select * from read_parquet('{}') order by all"
+    assert con.execute(events.format(tmp_path / "one" / "events.parquet")).fetchall() == (
+        con.execute(events.format(tmp_path / "two" / "events.parquet")).fetchall()
+    )
+
+
+def test_the_evaluation_window_is_the_files_last_100_days(online_retail_data):
+    protocol = json.loads((online_retail_data / "dbt_vars.json").read_text())
+    # Online Retail ends on 2011-12-09: the README's protocol, train before 2011-09-01.
+    assert protocol == {
+        "retail_recs__eval_cutoff": "2011-09-01",
+        "retail_recs__eval_test_days": 100,
+    }
+
+
+def test_a_file_of_another_layout_names_the_expected_columns(tmp_path):
+    other = tmp_path / "orders.csv"
+    other.write_text("order,sku\n1,A\n")
+    with pytest.raises(ValueError, match=r"not an Online Retail file.*Online Retail II: Invoice"):
+        online_retail.convert(other, tmp_path / "out")

@@ -307,3 +307,18 @@ def test_degenerate_shops_build_or_say_what_is_missing(tmp_path, shape):
         "every_item_inactive": "no_active_items",
     }[shape]
     assert expected in warnings, warnings
+
+
+def test_ids_that_are_contacts_fail_the_build_naming_where(tmp_path):
+    """A shop whose customer ids are email addresses would publish raw emails in every
+    per-customer table: the build fails naming the first tables and columns, not the values."""
+    folder = tiny_shop(tmp_path / "shop")
+    for name in ("events.csv", "customers.csv"):
+        path = folder / name
+        path.write_text(path.read_text().replace("C001", "ada.lovelace@example.org"))
+    completed = build(folder, tmp_path / "w.duckdb")
+    assert completed.returncode != 0
+    (line,) = [line for line in completed.stdout.splitlines() if "Email- or phone-shaped" in line]
+    assert "dim_customers.user_id" in line and "README.md, section 'Privacy'" in line
+    assert "ada.lovelace" not in line
+    assert_no_stack_trace(completed)
