@@ -16,7 +16,8 @@ command writes, and only after a build whose every model and test passed:
    the new one; nobody sees a half-written file.
 3. The same tables go to ``<out>/parquet/<publication_id>/<table>.parquet``; the
    ``<out>/parquet/current`` symlink is then swapped to the new folder, and only the
-   folders of the current and the previous publication are kept.
+   folders of the current and the previous publication are kept (the previous one only
+   while it holds no customer the new one lacks: an erased customer stays in no copy).
 
 A refusal or a crash at any point leaves the previous publication as it was; the next run
 removes what a crashed one left behind (names starting with ``.publish-``).
@@ -424,14 +425,47 @@ def _replace_file(temporary: Path, live: Path) -> None:
 
 
 def _replace_link(link: Path, publication_id: str) -> None:
-    """Point ``link`` at the folder ``publication_id`` beside it, then prune old folders."""
+    """Point ``link`` at the folder ``publication_id`` beside it, then prune old folders.
+
+    The previous folder is kept for a reader that resolved the link just before the swap,
+    unless it holds a customer the new one no longer has: customers leave only by erasure,
+    and an erased customer must not stay in any kept publication.
+    """
     previous = os.readlink(link) if link.is_symlink() else None
     temporary = link.with_name(f"{TEMP_PREFIX}{link.name}-{publication_id}")
     # Relative, so the folder can be moved or mounted elsewhere.
     temporary.symlink_to(publication_id)
     os.replace(temporary, link)
     _fsync(link.parent)
+    if previous and _customers_gone(link.parent / previous, link.parent / publication_id):
+        logger.info("previous publication %s held erased customers: not kept", previous)
+        previous = None
     _prune(link.parent, {publication_id, previous} - {None})
+
+
+def _customer_ids(folder: Path, con) -> str:
+    """SQL for the distinct user_id values of every Parquet file in ``folder`` that has one."""
+    selects = [
+        f"select cast(user_id as varchar) as user_id from read_parquet({_literal(path)})"
+        for path in sorted(folder.glob("*.parquet"))
+        if "user_id" in con.sql(f"select * from read_parquet({_literal(path)})").columns
+    ]
+    return " union ".join(selects) or "select cast(null as varchar) as user_id where false"
+
+
+def _customers_gone(previous: Path, current: Path) -> bool:
+    """Whether ``previous`` holds a user_id that ``current`` lacks."""
+    if not previous.is_dir():
+        return False
+    con = duckdb.connect()
+    try:
+        gone = con.execute(
+            f"select count(*) from ({_customer_ids(previous, con)}"
+            f" except {_customer_ids(current, con)}) as gone"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    return gone > 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -70,6 +70,7 @@ def make_build(
     orders: int = 5,
     statuses: dict[str, str] | None = None,
     which: str = "build",
+    customers: tuple[str, ...] = ("U0", "U1", "U2"),
 ) -> tuple[Path, Path]:
     """A build database, then the run_results.json and manifest.json of its build; returns
     the database and the target folder."""
@@ -94,8 +95,9 @@ def make_build(
             """
         )
         con.execute(
-            "create table marts.customer_scores as"
-            " select 'U' || i as user_id, i / 7 as score from range(3) as r(i)"
+            "create table marts.customer_scores as select user_id, i / 7 as score"
+            " from (select unnest(?) as user_id, unnest(range(?)) as i)",
+            [list(customers), len(customers)],
         )
         con.execute("create table main.stg_internal as select 1 as secret")
     finally:
@@ -407,6 +409,25 @@ def test_parquet_current_points_at_the_newest_publication_and_old_ones_are_prune
     assert ids == sorted(ids), "publication ids sort by time"
     folders = sorted(p.name for p in (out / PARQUET_DIR).iterdir() if p.name != CURRENT_LINK)
     assert folders == ids[-2:]
+
+
+def test_a_customer_erased_from_the_build_stays_in_no_kept_publication(tmp_path):
+    """The previous Parquet folder is kept for in-flight readers, but not when it holds a
+    customer the new build no longer has (customers leave only by erasure)."""
+    out = tmp_path / "published"
+    erased = "erased-customer-7f3a"
+    db_path, target = make_build(tmp_path / "b0", FIRST, customers=("U0", erased, "U2"))
+    publish(db_path, out, target)
+    db_path, target = make_build(tmp_path / "b1", SECOND, customers=("U0", "U2"))
+    publication = publish(db_path, out, target)
+    folders = [p.name for p in (out / PARQUET_DIR).iterdir() if p.name != CURRENT_LINK]
+    assert folders == [publication.publication_id]
+    holding = [p for p in out.rglob("*") if p.is_file() and erased.encode() in p.read_bytes()]
+    assert holding == []
+    # Without an erasure the previous folder stays, as the pruning test shows.
+    db_path, target = make_build(tmp_path / "b2", "cccccccc-3333", customers=("U0", "U2"))
+    publish(db_path, out, target)
+    assert len([p for p in (out / PARQUET_DIR).iterdir() if p.name != CURRENT_LINK]) == 2
 
 
 def test_leftovers_of_a_crashed_publish_are_removed(published, tmp_path):
