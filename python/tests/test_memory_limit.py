@@ -80,5 +80,14 @@ def test_the_demo_builds_in_one_gigabyte_with_the_same_results(
     )
     assert result.success, result.exception
     for table in ("recommendations", "recommendation_metrics", "customer_features"):
-        low = query(db_path, f"select * from {table} order by all")
-        assert low and low == query(demo_warehouse, f"select * from {table} order by all"), table
+        low = rounded(query(db_path, f"select * from {table} order by all"))
+        assert low and low == rounded(query(demo_warehouse, f"select * from {table} order by all"))
+
+
+def rounded(rows: list[tuple]) -> list[tuple]:
+    """Rows with floats to 9 decimals: parallel sums add in another order when DuckDB spills,
+    which moves the last bits and nothing else."""
+    return [
+        tuple(round(value, 9) if isinstance(value, float) else value for value in row)
+        for row in rows
+    ]

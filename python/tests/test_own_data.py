@@ -322,3 +322,16 @@ def test_ids_that_are_contacts_fail_the_build_naming_where(tmp_path):
     assert "dim_customers.user_id" in line and "README.md, section 'Privacy'" in line
     assert "ada.lovelace" not in line
     assert_no_stack_trace(completed)
+
+
+def test_an_evaluation_window_after_the_data_fails_naming_the_vars(tmp_path):
+    """A cutoff after the last event leaves nothing to score: the build fails on
+    assert_evaluation_has_customers instead of publishing empty metrics."""
+    folder = tiny_shop(tmp_path / "shop")
+    late = '{"retail_recs__eval_cutoff": "2030-01-01"}'
+    completed = build(folder, tmp_path / "w.duckdb", "--vars", late)
+    assert completed.returncode != 0
+    assert "Failure in test assert_evaluation_has_customers" in completed.stdout
+    failures = [line for line in completed.stdout.splitlines() if "Failure in test" in line]
+    assert len(failures) == 1, failures
+    assert_no_stack_trace(completed)
