@@ -20,7 +20,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from retail_recs.project import PROJECT_DIR, source_vars
+from retail_recs import compact
+from retail_recs.project import PROJECT_DIR, database_path, source_vars
 
 
 def dbt_args(
@@ -98,11 +99,40 @@ def main(argv: list[str] | None = None) -> int:
         **({"retail_recs__csv_encoding": args.encoding} if args.encoding else {}),
         **(args.vars or {}),
     }
+    db_path = args.db or database_path()
+    existed = db_path.exists()
     try:
         result = run_dbt(args.command, args.data, args.db, extra_vars, extra_args=passthrough)
     except (FileNotFoundError, ValueError) as error:
         parser.exit(2, f"error: {error}\n")
+    if result.success and args.command in ("build", "run"):
+        forget_erased_bytes(db_path, existed, target_path(passthrough))
     return 0 if result.success else 1
+
+
+def target_path(dbt_arguments: Sequence[str]) -> Path:
+    """Where dbt wrote its artifacts: ``--target-path`` among the passed-through arguments,
+    else the project's target/."""
+    arguments = list(dbt_arguments)
+    if "--target-path" in arguments[:-1]:
+        return Path(arguments[arguments.index("--target-path") + 1])
+    return PROJECT_DIR / "target"
+
+
+def forget_erased_bytes(db_path: Path, existed: bool, target: Path) -> None:
+    """After a green build: rewrite the file when erasure requests changed since the last
+    rewrite (retail_recs.compact), or only stamp a file this build created, which never held
+    an erased row. The build's artifacts are touched after the rewrite: they still describe
+    this database, which publish checks by modification time."""
+    if not existed:
+        compact.stamp(db_path)
+    elif compact.needs_rewrite(db_path):
+        compact.compact(db_path)
+    else:
+        return
+    for artifact in (target / "run_results.json", target / "manifest.json"):
+        if artifact.exists():
+            os.utime(artifact)
 
 
 if __name__ == "__main__":
