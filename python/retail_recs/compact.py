@@ -31,8 +31,16 @@ RECORD_TABLE = "retail_recs_compaction"
 TEMP_PREFIX = ".compact-"
 
 
-def erasure_request_count(con: duckdb.DuckDBPyConnection, catalog: str) -> int:
-    """Distinct customers with an erasure request, as the build read them."""
+def erasure_request_count(con: duckdb.DuckDBPyConnection, catalog: str) -> int | None:
+    """Distinct customers with an erasure request, as the build read them; None when the
+    build did not reach base_erasure_requests (a selection without it)."""
+    (exists,) = con.execute(
+        "select count(*) from duckdb_views() where database_name = ? and schema_name = 'main'"
+        " and view_name = 'base_erasure_requests'",
+        [catalog],
+    ).fetchone()
+    if not exists:
+        return None
     return con.execute(
         f'select count(distinct user_id) from "{catalog}".main.base_erasure_requests'
     ).fetchone()[0]
@@ -59,7 +67,8 @@ def needs_rewrite(db_path: Path) -> bool:
             if recorded
             else None
         )
-        return previous != erasure_request_count(con, catalog)
+        current = erasure_request_count(con, catalog)
+        return current is not None and previous != current
     finally:
         con.close()
 
@@ -68,7 +77,9 @@ def stamp(db_path: Path) -> None:
     """Record the current erasure requests without rewriting (a file built from nothing)."""
     con = duckdb.connect(str(db_path))
     try:
-        record(con, db_path.stem, erasure_request_count(con, db_path.stem))
+        requests = erasure_request_count(con, db_path.stem)
+        if requests is not None:
+            record(con, db_path.stem, requests)
     finally:
         con.close()
 
