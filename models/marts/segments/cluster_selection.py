@@ -22,18 +22,13 @@ def model(dbt, session):
     # A silhouette needs 2 <= k < distinct customers: a small shop tries fewer k, and one
     # with fewer than 3 distinct buyers gets no clusters (an empty table, not an error).
     k_values = segments.feasible_cluster_counts(values, k_values)
-    if k_values:
-        standardized = kmeans.log_standardize(values)
-    else:
-        return pa.table(
-            {
-                "k": pa.array([], pa.int64()),
-                "silhouette": pa.array([], pa.float64()),
-                "inertia": pa.array([], pa.float64()),
-                "is_chosen": pa.array([], pa.bool_()),
-            }
+    choices = (
+        kmeans.choose_k(
+            kmeans.log_standardize(values).values, k_values, seed=int(dbt.config.get("seed"))
         )
-    choices = kmeans.choose_k(standardized.values, k_values, seed=int(dbt.config.get("seed")))
+        if k_values
+        else []
+    )
     return pa.table(
         {
             "k": pa.array([choice.k for choice in choices], type=pa.int64()),
