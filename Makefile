@@ -3,13 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark-installed
 # Size of the demo data, e.g. make demo DEMO_ARGS="--customers 20000 --events 2000000"
 DEMO_ARGS ?=
 ONLINE_RETAIL ?= ../shared/data/online_retail.parquet
 
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: install demo test lint publish online-retail metrics-report bench bench-incremental docs docs-check clean
+.PHONY: install install-spark spark-build spark-check demo test lint publish online-retail metrics-report bench bench-incremental docs docs-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
+
+## pyspark and dbt-spark[session] for the Spark target (Java 17 must be installed).
+install-spark: $(SPARK_STAMP)
 
 ## Install, generate the demo data, build the warehouse, then play a campaign round (simulated
 ## responses, rebuild of what depends on them), publish the BI tables, export, print a summary.
@@ -30,9 +38,20 @@ demo: install
 	$(BIN)/python -m retail_recs.export_campaigns
 	$(BIN)/python -m retail_recs.summary
 
-## Lint, then the whole pytest suite (which builds warehouses end to end).
+## Lint, the whole pytest suite (which builds warehouses end to end), then the Spark step.
 test: lint
 	$(BIN)/python -m pytest
+	$(MAKE) spark-check
+
+## The Spark equality step alone: the small demo on DuckDB and on a local Spark session,
+## every table compared (python/tests/test_spark_equality.py).
+spark-check: install-spark
+	$(BIN)/python -m pytest -m spark
+
+## The demo data built on a local Spark session into warehouse/spark (three steps).
+spark-build: install-spark
+	$(BIN)/python -m retail_recs.demo_data --out data/demo $(DEMO_ARGS)
+	$(BIN)/python -m retail_recs.build --engine spark --data data/demo
 
 lint: install
 	$(BIN)/ruff check python models

@@ -14,14 +14,16 @@
 
 {#- A number in [0, 1) from a lower-case hex digest (such as dbt.hash, i.e. md5): its first 8
     digits read as an integer over 16^8. md5 is the same on every warehouse and version
-    (unlike hash()), so a rebuild, or a move to Spark, keeps everyone in the same group. -#}
+    (unlike hash()), so a rebuild, or a move to Spark, keeps everyone in the same group.
+    The sum is bigint (up to 16^8 - 1 overflows a 32-bit int, which Spark wraps silently)
+    and the division is in double (a literal '.0' is a decimal on Spark). -#}
 {% macro hex_fraction(hex_column) %}
-    (
+    cast(
         {%- for digit in range(8) %}
-        ({{ dbt.position('substr(' ~ hex_column ~ ', ' ~ (digit + 1) ~ ', 1)', "'0123456789abcdef'") }} - 1)
+        cast({{ dbt.position('substr(' ~ hex_column ~ ', ' ~ (digit + 1) ~ ', 1)', "'0123456789abcdef'") }} - 1 as {{ dbt.type_bigint() }})
             * {{ 16 ** (7 - digit) }}{% if not loop.last %} +{% endif %}
         {%- endfor %}
-    ) / {{ 16 ** 8 }}.0
+    as {{ type_double() }}) / {{ 16 ** 8 }}
 {% endmacro %}
 
 {#- A coupon code: the campaign's prefix and 16 hex digits (64 bits) of a keyed sha256 of

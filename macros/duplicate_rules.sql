@@ -14,9 +14,9 @@
 versions_ranked as (
     select
         *,
-        row_number() over ({{ versions }}) as version_row_number,
-        rank() over ({{ versions }}) as version_rank,
-        dense_rank() over ({{ versions }}) as version_dense_rank
+        cast(row_number() over ({{ versions }}) as {{ dbt.type_bigint() }}) as version_row_number,
+        cast(rank() over ({{ versions }}) as {{ dbt.type_bigint() }}) as version_rank,
+        cast(dense_rank() over ({{ versions }}) as {{ dbt.type_bigint() }}) as version_dense_rank
     from {{ checked_rows }}
 ),
 

@@ -19,10 +19,10 @@
             candidates.user_id,
             candidates.item_id,
             candidates.score,
-            row_number() over (
+            cast(row_number() over (
                 partition by candidates.user_id
                 order by candidates.score desc, candidates.item_id
-            ) as rank
+            ) as {{ dbt.type_bigint() }}) as rank
         from {{ candidates }} as candidates
         inner join {{ items }} as items
             on candidates.item_id = items.item_id
@@ -53,10 +53,10 @@
             candidates.user_index,
             candidates.item_index,
             candidates.score,
-            row_number() over (
+            cast(row_number() over (
                 partition by candidates.user_index
                 order by candidates.score desc, candidates.item_index
-            ) as score_rank,
+            ) as {{ dbt.type_bigint() }}) as score_rank,
             {{ n }}
                 + coalesce(purchased.purchased_item_count, 0) as shortlist_size
         from {{ scored_indexes }} as candidates

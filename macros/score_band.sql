@@ -6,7 +6,7 @@
     cast(
         1 + floor(
             {{ bands }}.0
-            * (rank() over ({% if partition_by %}partition by {{ partition_by }} {% endif %}order by {{ order_by }}) - 1)
+            * (cast(rank() over ({% if partition_by %}partition by {{ partition_by }} {% endif %}order by {{ order_by }}) as {{ dbt.type_bigint() }}) - 1)
             / count(*) over ({% if partition_by %}partition by {{ partition_by }}{% endif %})
         )
         as {{ dbt.type_int() }}

@@ -17,7 +17,8 @@
             ~ var('retail_recs__source_schema') ~ '.' ~ name}) -%}
     {%- endfor -%}
     {%- set recorded_relation = api.Relation.create(
-        database=target.database, schema=target.schema, identifier='retail_recs_build_sources') -%}
+        database=target.database if target.database is defined else none,
+        schema=target.schema, identifier='retail_recs_build_sources') -%}
     {%- set existing = adapter.get_relation(
         database=recorded_relation.database, schema=recorded_relation.schema,
         identifier=recorded_relation.identifier) -%}

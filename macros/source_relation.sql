@@ -117,13 +117,25 @@
     {{ return(encoding) }}
 {% endmacro %}
 
+{#- Spark: a Parquet file or folder by absolute path or URI. A view keeps the path as written,
+    and a relative one would resolve against whichever working directory a later session has.
+    Spark SQL cannot pass a CSV file's header and encoding options in a query, so a CSV
+    source is loaded into a table first. -#}
 {% macro spark__read_location(location) %}
-    {%- set lowered = location | lower -%}
-    {%- if lowered.endswith('.csv') or lowered.endswith('.csv.gz') -%}
-        csv.`{{ location }}`
-    {%- else -%}
-        parquet.`{{ location }}`
+    {%- if not (location.startswith('/') or '://' in location) -%}
+        {{ exceptions.raise_compiler_error(
+            "On Spark a source location must be an absolute path or a URI such as "
+            ~ "s3a://bucket/events.parquet, got '" ~ location ~ "' (python -m retail_recs.build "
+            ~ "--engine spark passes absolute paths)."
+        ) }}
+    {%- elif location_format(location) == 'csv' -%}
+        {{ exceptions.raise_compiler_error(
+            "On Spark, CSV sources are read from tables: load '" ~ location ~ "' into a table "
+            ~ "of schema var('retail_recs__source_schema') and set its location var to '', or "
+            ~ "convert it to Parquet."
+        ) }}
     {%- endif -%}
+    parquet.`{{ location }}`
 {% endmacro %}
 
 {% macro default__read_location(location) %}

@@ -6,5 +6,5 @@
 
 {#- Fractional days from an earlier to a later timestamp. -#}
 {% macro days_between(earlier, later) %}
-    ({{ dbt.datediff(earlier, later, 'second') }} / 86400.0)
+    (cast({{ dbt.datediff(earlier, later, 'second') }} as {{ type_double() }}) / 86400)
 {% endmacro %}

@@ -29,7 +29,7 @@ contributions as (
         algorithm,
         case algorithm
             {% for algorithm, weight in weights.items() %}
-            when '{{ algorithm }}' then {{ weight }}
+            when '{{ algorithm }}' then cast({{ weight }} as {{ type_double() }})
             {% endfor %}
         end / ({{ rrf_k }} + rank) as contribution
     from ranked_lists
@@ -59,10 +59,10 @@ diversified as (
         fused.item_id,
         fused.score,
         items.category_top,
-        row_number() over (
+        cast(row_number() over (
             partition by fused.user_id, items.category_top
             order by fused.score desc, fused.item_id
-        ) as category_position
+        ) as {{ dbt.type_bigint() }}) as category_position
     from fused
     inner join items
         on fused.item_id = items.item_id
@@ -73,7 +73,7 @@ capped as (
     from (
         select
             *,
-            row_number() over (partition by user_id order by score desc, item_id) as rank
+            cast(row_number() over (partition by user_id order by score desc, item_id) as {{ dbt.type_bigint() }}) as rank
         from diversified
         where category_position <= {{ number_var('retail_recs__max_items_per_category') }}
             or category_top = {{ uncategorized() }}
@@ -133,10 +133,10 @@ anchors as (
             top_n.user_id,
             top_n.item_id,
             similarity.item_id as anchor_item_id,
-            row_number() over (
+            cast(row_number() over (
                 partition by top_n.user_id, top_n.item_id
                 order by interactions.affinity * similarity.similarity desc, similarity.item_id
-            ) as anchor_rank
+            ) as {{ dbt.type_bigint() }}) as anchor_rank
         from top_n
         inner join {{ similarity }} as similarity
             on top_n.item_id = similarity.similar_item_id

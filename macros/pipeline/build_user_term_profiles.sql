@@ -25,7 +25,7 @@ items as (
 vocabulary as (
     select
         term,
-        row_number() over (order by term) as term_index
+        cast(row_number() over (order by term) as {{ dbt.type_bigint() }}) as term_index
     from (select distinct term from item_terms) as distinct_terms
 ),
 
@@ -60,10 +60,10 @@ ranked as (
         user_index,
         term_index,
         term_score,
-        row_number() over (
+        cast(row_number() over (
             partition by user_index
             order by term_score desc, term_index
-        ) as term_rank
+        ) as {{ dbt.type_bigint() }}) as term_rank
     from summed
 ),
 

@@ -17,9 +17,9 @@ basket_items as (
         baskets.item_id,
         items.item_index,
         baskets.basket_at as item_at,
-        row_number() over (
+        cast(row_number() over (
             partition by baskets.basket_id order by baskets.basket_at, baskets.item_id
-        ) as position
+        ) as {{ dbt.type_bigint() }}) as position
     from {{ basket_items }} as baskets
     inner join items
         on baskets.item_id = items.item_id
@@ -31,9 +31,9 @@ history_items as (
         item_id,
         item_index,
         last_interaction_at as item_at,
-        row_number() over (
+        cast(row_number() over (
             partition by user_id order by last_interaction_at desc, item_id
-        ) as position
+        ) as {{ dbt.type_bigint() }}) as position
     from {{ interactions }}
     where affinity > 0
 ),

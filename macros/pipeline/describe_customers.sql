@@ -42,7 +42,7 @@ joined as (
 final as (
     select
         user_id,
-        row_number() over (order by user_id) - 1 as user_index,
+        cast(row_number() over (order by user_id) as {{ dbt.type_bigint() }}) - 1 as user_index,
         email_sha256,
         phone_sha256,
         country,

@@ -122,7 +122,7 @@ joined as (
 final as (
     select
         item_id,
-        row_number() over (order by item_id) - 1 as item_index,
+        cast(row_number() over (order by item_id) as {{ dbt.type_bigint() }}) - 1 as item_index,
         name,
         category,
         category_top,
@@ -140,9 +140,9 @@ final as (
         repurchaser_count / cast(nullif(purchaser_count, 0) as {{ type_double() }})
             as repurchase_share,
         median_repurchase_interval_days,
-        row_number() over (
+        cast(row_number() over (
             order by purchaser_count desc, order_count desc, customer_count desc, item_id
-        ) as popularity_rank,
+        ) as {{ dbt.type_bigint() }}) as popularity_rank,
         is_active,
         -- Re-buying is normal for this item, so buying it before does not rule it out.
         coalesce(

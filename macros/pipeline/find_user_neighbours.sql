@@ -22,10 +22,10 @@ centred as (
         user_index,
         item_index,
         affinity - avg(affinity) over (partition by user_index) as deviation,
-        row_number() over (
+        cast(row_number() over (
             partition by item_index
             order by affinity desc, user_index
-        ) as item_engagement_rank
+        ) as {{ dbt.type_bigint() }}) as item_engagement_rank
     from interactions
 ),
 
@@ -92,10 +92,10 @@ ranked as (
         neighbour_index,
         common_item_count,
         correlation,
-        row_number() over (
+        cast(row_number() over (
             partition by user_index
             order by correlation desc, common_item_count desc, neighbour_index
-        ) as neighbour_rank
+        ) as {{ dbt.type_bigint() }}) as neighbour_rank
     from both_directions
 ),
 

@@ -41,9 +41,9 @@ directed as (
 ranked as (
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by item_id order by similarity desc, co_count desc, similar_item_id
-        ) as rank
+        ) as {{ dbt.type_bigint() }}) as rank
     from directed
 ),
 

@@ -45,9 +45,9 @@ ranked as (
         scores.country,
         scores.item_id,
         scores.score,
-        row_number() over (
+        cast(row_number() over (
             partition by scores.scope, scores.country order by scores.score desc, scores.item_id
-        ) as rank
+        ) as {{ dbt.type_bigint() }}) as rank
     from scores
     inner join active_items
         on scores.item_id = active_items.item_id

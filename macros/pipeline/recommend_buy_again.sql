@@ -30,7 +30,7 @@ scored as (
             * {{ time_decay(
                 days_between('intervals.last_ordered_at', 'as_of.as_of_at'),
                 number_var('retail_recs__buy_again_half_life_days')) }}
-            * (items.repurchaser_count + 1.0) / (items.purchaser_count + 2.0),
+            * cast(items.repurchaser_count + 1 as {{ type_double() }}) / (items.purchaser_count + 2),
             12
         ) as score
     from intervals

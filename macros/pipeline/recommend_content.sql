@@ -38,10 +38,10 @@ active_item_terms as (
         items.item_index,
         item_terms.term,
         item_terms.weight,
-        row_number() over (
+        cast(row_number() over (
             partition by item_terms.term
             order by item_terms.weight desc, items.item_index
-        ) as term_item_rank
+        ) as {{ dbt.type_bigint() }}) as term_item_rank
     from item_terms
     inner join items
         on item_terms.item_id = items.item_id

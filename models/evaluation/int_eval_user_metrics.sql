@@ -130,7 +130,7 @@ ideal_dcg as (
         select
             protocol,
             user_id,
-            row_number() over (partition by protocol, user_id order by item_id) as truth_position
+            cast(row_number() over (partition by protocol, user_id order by item_id) as {{ dbt.type_bigint() }}) as truth_position
         from protocol_truth
     ) as numbered_truth
     inner join k_values
@@ -174,10 +174,10 @@ list_hits as (
             protocol_lists.user_id,
             protocol_lists.item_id,
             evaluated_users.rfm_segment,
-            row_number() over (
+            cast(row_number() over (
                 partition by protocol_lists.protocol, protocol_lists.algorithm, protocol_lists.user_id
                 order by protocol_lists.list_rank, protocol_lists.item_id
-            ) as rank
+            ) as {{ dbt.type_bigint() }}) as rank
         from protocol_lists
         inner join evaluated_users
             on protocol_lists.protocol = evaluated_users.protocol
@@ -250,14 +250,14 @@ list_items_at_k as (
         list_items.*,
         k_values.k,
         case
-            when row_number() over (
+            when cast(row_number() over (
                 partition by list_items.protocol, list_items.algorithm, k_values.k, list_items.item_id
                 order by list_items.user_id
-            ) = 1 then 1
+            ) as {{ dbt.type_bigint() }}) = 1 then 1
             else 0
         end as first_listing,
         case
-            when row_number() over (
+            when cast(row_number() over (
                 partition by
                     list_items.protocol,
                     list_items.algorithm,
@@ -265,7 +265,7 @@ list_items_at_k as (
                     list_items.rfm_segment,
                     list_items.item_id
                 order by list_items.user_id
-            ) = 1 then 1
+            ) as {{ dbt.type_bigint() }}) = 1 then 1
             else 0
         end as first_segment_listing
     from list_items
@@ -358,8 +358,9 @@ final as (
         cast(user_metrics.hit_count as {{ type_double() }}) / user_metrics.truth_count as recall,
         user_metrics.dcg,
         user_metrics.ideal_dcg,
-        -- At most 1 by definition; the clamp absorbs the last bit of float summation order.
-        least(1.0, user_metrics.dcg / user_metrics.ideal_dcg) as ndcg,
+        -- At most 1 by definition; the clamp absorbs the last bit of float summation order,
+        -- and the rounding the last bit of the engine's logarithm.
+        least(1.0, round(user_metrics.dcg / user_metrics.ideal_dcg, 12)) as ndcg,
         least(
             1.0,
             user_metrics.precision_sum_at_hits / least(user_metrics.truth_count, user_metrics.k)

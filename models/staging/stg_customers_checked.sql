@@ -9,11 +9,13 @@ with customers as (
 copies_numbered as (
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by
                 user_id, email_sha256, phone_sha256, has_email, has_phone, country, city,
                 signup_at, birth_year, gender, email_opt_in, sms_opt_in
-        ) as copy_number
+            -- the copies are identical: any order numbers them (Spark requires one)
+            order by user_id
+        ) as {{ dbt.type_bigint() }}) as copy_number
     from customers
 ),
 
@@ -61,12 +63,12 @@ row_rules_checked as (
 user_ids_numbered as (
     select
         *,
-        case when row_rejection_reason is null then row_number() over (
+        case when row_rejection_reason is null then cast(row_number() over (
             partition by user_id, row_rejection_reason is null
             order by
                 signup_at desc, country, city, email_sha256, phone_sha256, birth_year,
                 gender, email_opt_in, sms_opt_in
-        ) end as user_id_rank
+        ) as {{ dbt.type_bigint() }}) end as user_id_rank
     from row_rules_checked
 ),
 

@@ -17,7 +17,7 @@
 -- (as does a change to the seeds of the rules).
 -- depends_on: {{ ref('base_erasure_requests') }}
 {{ config(
-    materialized='incremental',
+    materialized=event_model_materialization(),
     unique_key='row_key',
     incremental_strategy='delete+insert',
     on_schema_change='fail',
@@ -183,7 +183,7 @@ final as (
         -- Copies of one raw row are numbered in the order the duplicate rule keeps them, so
         -- the kept copy always has number 1, whichever batch or run wrote it.
         raw_row_hash || '-' || cast(
-            row_number() over (partition by raw_row_hash order by version_row_number)
+            cast(row_number() over (partition by raw_row_hash order by version_row_number) as {{ dbt.type_bigint() }})
             as {{ dbt.type_string() }}
         ) as row_key,
         event_id,

@@ -13,9 +13,11 @@ non_product_items as (
 copies_numbered as (
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by item_id, name, category, brand, price, description, is_active
-        ) as copy_number
+            -- the copies are identical: any order numbers them (Spark requires one)
+            order by item_id
+        ) as {{ dbt.type_bigint() }}) as copy_number
     from items
 ),
 
@@ -55,10 +57,10 @@ row_rules_checked as (
 item_ids_numbered as (
     select
         *,
-        case when row_rejection_reason is null then row_number() over (
+        case when row_rejection_reason is null then cast(row_number() over (
             partition by item_id, row_rejection_reason is null
             order by name, category, brand, price, description, is_active
-        ) end as item_id_rank
+        ) as {{ dbt.type_bigint() }}) end as item_id_rank
     from row_rules_checked
 ),
 

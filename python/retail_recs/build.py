@@ -4,11 +4,13 @@ Usage::
 
     python -m retail_recs.build --data data/online_retail --db warehouse/online_retail.duckdb
     python -m retail_recs.build --data my_shop --db warehouse/my_shop.duckdb --encoding latin-1
+    python -m retail_recs.build --data data/demo --engine spark
 
 is ``dbt build`` with the source location vars pointed at the folder's events, items and
 customers files (and its erasure_requests and campaign_events files, when it has them),
 Parquet or CSV (``--format``, ``--encoding``), and RETAIL_RECS_DB at ``--db``. Extra
-arguments after ``--`` go to dbt unchanged (``-- --select staging``).
+arguments after ``--`` go to dbt unchanged (``-- --select staging``). ``--engine spark``
+builds on the profile's Spark target instead, in three steps (retail_recs.spark_build).
 """
 
 from __future__ import annotations
@@ -85,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="DuckDB file to build (default: RETAIL_RECS_DB)")
     parser.add_argument("--command", default="build", help="dbt command (default: build)")
     parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="duckdb (default: the local file) or spark (profile target spark, three steps)",
+    )
+    parser.add_argument(
         "--vars", type=json.loads, default=None, help="more dbt vars, a JSON object"
     )
     parser.add_argument(
@@ -99,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         **({"retail_recs__csv_encoding": args.encoding} if args.encoding else {}),
         **(args.vars or {}),
     }
+    if args.engine == "spark":
+        return build_on_spark(parser, args, extra_vars, passthrough)
     db_path = args.db or database_path()
     existed = db_path.exists()
     try:
@@ -108,6 +118,18 @@ def main(argv: list[str] | None = None) -> int:
     if result.success and args.command in ("build", "run"):
         forget_erased_bytes(db_path, existed, target_path(passthrough))
     return 0 if result.success else 1
+
+
+def build_on_spark(parser, args, extra_vars: dict, passthrough: Sequence[str]) -> int:
+    """``--engine spark``: the whole DAG in three steps (dbt build has no --db there)."""
+    from retail_recs import spark_build
+
+    if args.command != "build" or args.db:
+        parser.exit(2, "error: --engine spark runs `build` only, into RETAIL_RECS_SPARK_DIR\n")
+    try:
+        return 0 if spark_build.build(args.data, extra_vars, passthrough) else 1
+    except (FileNotFoundError, ValueError) as error:
+        parser.exit(2, f"error: {error}\n")
 
 
 def target_path(dbt_arguments: Sequence[str]) -> Path:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from retail_recs.duckdb_secrets import public_salts
 from retail_recs.project import database_path
+from retail_recs.salts import public_salts
 
 KEY_TABLES = (
     "stg_events",

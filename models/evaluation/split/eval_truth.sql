@@ -40,7 +40,7 @@ evaluated_customers as (
     from (
         select
             user_id,
-            row_number() over (order by {{ sha256_hex('user_id') }}, user_id) as sample_rank
+            cast(row_number() over (order by {{ sha256_hex('user_id') }}, user_id) as {{ dbt.type_bigint() }}) as sample_rank
         from (
             select distinct test_purchases.user_id
             from test_purchases

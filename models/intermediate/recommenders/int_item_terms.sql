@@ -64,10 +64,11 @@ idf_weighted as (
         term_counts.term,
         term_counts.term_count,
         document_frequencies.document_frequency,
-        ln(
+        -- Rounded like every score here: engines' logarithms differ in the last bit.
+        round(ln(
             catalogue.item_count
             / cast(document_frequencies.document_frequency as {{ type_double() }})
-        ) as idf
+        ), 12) as idf
     from term_counts
     inner join document_frequencies
         on term_counts.term = document_frequencies.term
@@ -94,7 +95,7 @@ final as (
         document_frequency,
         idf,
         tfidf,
-        tfidf / sqrt(sum(tfidf * tfidf) over (partition by item_id)) as weight
+        round(tfidf / sqrt(sum(tfidf * tfidf) over (partition by item_id)), 12) as weight
     from tfidf_weighted
 )
 

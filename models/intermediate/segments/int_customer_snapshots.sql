@@ -104,7 +104,7 @@ final as (
         return_amount,
         purchase_amount - return_amount as monetary_value,
         case when order_count > 0 then purchase_amount / order_count end as average_order_value,
-        case when purchase_lines > 0 then 1.0 * return_lines / purchase_lines end as return_rate,
+        case when purchase_lines > 0 then cast(return_lines as {{ type_double() }}) / purchase_lines end as return_rate,
         case
             when order_count > 1
                 then {{ days_between('first_order_at', 'last_order_at') }} / (order_count - 1)
@@ -112,7 +112,7 @@ final as (
         view_count,
         add_to_cart_count,
         session_count,
-        case when order_count > 0 then 1.0 * view_count / order_count end as views_per_order,
+        case when order_count > 0 then cast(view_count as {{ type_double() }}) / order_count end as views_per_order,
         recent_order_count,
         recent_view_count,
         recent_add_to_cart_count,

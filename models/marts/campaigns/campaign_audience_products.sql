@@ -21,7 +21,7 @@ final as (
         products.price,
         case
             when audiences.offer_type = 'percent'
-                then round(products.price * (1 - audiences.offer_value / 100.0), 2)
+                then round(products.price * (1 - cast(audiences.offer_value as {{ type_double() }}) / 100), 2)
         end as offer_price
     from audiences
     inner join products

@@ -73,7 +73,7 @@ errors as (
         ), 0) as uplift_standard_error,
         sqrt(
             pooled_conversion_rate * (1 - pooled_conversion_rate)
-            * (1.0 / nullif(treatment_recipients, 0) + 1.0 / nullif(control_recipients, 0))
+            * (cast(1 as {{ type_double() }}) / nullif(treatment_recipients, 0) + cast(1 as {{ type_double() }}) / nullif(control_recipients, 0))
         ) as null_standard_error,
         -- Relative uplift's interval on the log of the rate ratio (delta method).
         case

@@ -59,7 +59,7 @@ top_category as (
         category_top,
         net_spend / sum(case when net_spend > 0 then net_spend end)
             over (partition by cluster_id) as spend_share,
-        row_number() over (partition by cluster_id order by net_spend desc, category_top)
+        cast(row_number() over (partition by cluster_id order by net_spend desc, category_top) as {{ dbt.type_bigint() }})
             as category_rank
     from cluster_categories
 ),
@@ -68,10 +68,10 @@ standout_terms as (
     select
         feature_profiles.cluster_id,
         label_terms.term,
-        row_number() over (
+        cast(row_number() over (
             partition by feature_profiles.cluster_id
             order by abs(feature_profiles.z_score) desc, feature_profiles.feature_name
-        ) as term_rank
+        ) as {{ dbt.type_bigint() }}) as term_rank
     from feature_profiles
     inner join label_terms
         on feature_profiles.feature_name = label_terms.feature_name
@@ -97,7 +97,7 @@ final as (
             "coalesce(" ~ dbt.concat(["', '", "lower(top_category.category_top)"]) ~ ", '')",
         ]) }} as label,
         sizes.customer_count,
-        1.0 * sizes.customer_count / sum(sizes.customer_count) over () as customer_share,
+        cast(sizes.customer_count as {{ type_double() }}) / sum(sizes.customer_count) over () as customer_share,
         {%- for column in typical_columns %}
         sizes.typical_{{ column }},
         {%- endfor %}

@@ -33,9 +33,9 @@ final as (
         -- Shares of positive spend only: a category with net refunds has no share.
         case when net_spend > 0 then net_spend / sum(case when net_spend > 0 then net_spend end)
             over (partition by user_id) else 0 end as spend_share,
-        row_number() over (
+        cast(row_number() over (
             partition by user_id order by net_spend desc, category_top
-        ) as spend_rank
+        ) as {{ dbt.type_bigint() }}) as spend_rank
     from by_category
 )
 

@@ -22,9 +22,9 @@ preferred_channel as (
     select
         user_id,
         channel,
-        row_number() over (
+        cast(row_number() over (
             partition by user_id order by event_count desc, channel
-        ) as channel_rank
+        ) as {{ dbt.type_bigint() }}) as channel_rank
     from channel_events
 ),
 
@@ -63,7 +63,7 @@ final as (
         snapshot.views_per_order,
         case
             when snapshot.add_to_cart_count > 0
-                then 1.0 * snapshot.order_count / snapshot.add_to_cart_count
+                then cast(snapshot.order_count as {{ type_double() }}) / snapshot.add_to_cart_count
         end as orders_per_add_to_cart,
         preferred_channel.channel as preferred_channel,
         category_spend.category_top as top_category,

@@ -21,7 +21,7 @@ final as (
         decile,
         count(*) as customers,
         avg(purchase_probability) as mean_probability,
-        avg(1.0 * outcome) as buyer_rate,
+        avg(cast(outcome as {{ type_double() }})) as buyer_rate,
         min(purchase_probability) as min_probability,
         max(purchase_probability) as max_probability
     from banded

@@ -13,8 +13,8 @@ ranked as (
         cutoff_at,
         purchase_probability,
         case when ordered_in_horizon then 1 else 0 end as outcome,
-        rank() over (partition by snapshot order by purchase_probability)
-            + (count(*) over (partition by snapshot, purchase_probability) - 1) / 2.0
+        cast(rank() over (partition by snapshot order by purchase_probability) as {{ dbt.type_bigint() }})
+            + cast(count(*) over (partition by snapshot, purchase_probability) - 1 as {{ type_double() }}) / 2
             as average_rank
     from scores
 ),
@@ -49,12 +49,12 @@ final as (
         training.training_cutoff_at,
         counts.customers,
         counts.buyers,
-        1.0 * counts.buyers / counts.customers as buyer_rate,
+        cast(counts.buyers as {{ type_double() }}) / counts.customers as buyer_rate,
         counts.mean_probability,
         case
             when counts.buyers > 0 and counts.buyers < counts.customers
-                then (counts.buyer_rank_sum - counts.buyers * (counts.buyers + 1) / 2.0)
-                    / (1.0 * counts.buyers * (counts.customers - counts.buyers))
+                then (counts.buyer_rank_sum - cast(counts.buyers * (counts.buyers + 1) as {{ type_double() }}) / 2)
+                    / (cast(counts.buyers as {{ type_double() }}) * (counts.customers - counts.buyers))
         end as auc,
         counts.log_loss,
         counts.brier_score

@@ -1,6 +1,7 @@
 -- Raw customers as text, one column per contract field. Email and phone leave the source only
 -- as validity flags and salted hashes: the raw values are read again solely by the pii schema.
 -- Rows of erased customers (erasure_requests) are dropped here, before anything reads them.
+{{ config(materialized=salted_view_materialization()) }}
 with source as (
     select * from {{ source_relation('customers') }} as source_rows
     where not {{ is_erased('source_rows.user_id') }}

@@ -1,0 +1,166 @@
+"""The Python layer as a PySpark job: every dbt Python model, run against Spark tables.
+
+Usage::
+
+    python -m retail_recs.spark_python --data data/demo
+
+dbt-spark runs Python models on Databricks only, so on a local session or a cluster the
+models in ``models/**/*.py`` run here instead. Each model file's own ``model(dbt, session)``
+function is called, as dbt-duckdb calls it: ``dbt.ref(name)`` is the Spark table of that
+model read through Arrow into a DuckDB relation (the API the models use), ``dbt.config.get``
+reads the model's config from dbt's manifest, and the returned Arrow table is written back
+as the model's Spark table (Parquet). The models run in dependency order, so one job covers
+chains such as cluster_selection -> int_customer_clusters.
+
+The driver holds each model's inputs and outputs in memory (README, "Running on Spark").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+
+import duckdb
+import pyarrow as pa
+
+logger = logging.getLogger(__name__)
+
+
+def python_models(manifest: dict) -> list[dict]:
+    """The manifest's Python model nodes, each after the Python models it depends on."""
+    nodes = {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["language"] == "python"
+    }
+    ordered: list[dict] = []
+    placed: set[str] = set()
+
+    def place(unique_id: str) -> None:
+        if unique_id in placed:
+            return
+        placed.add(unique_id)
+        for parent in nodes[unique_id]["depends_on"]["nodes"]:
+            if parent in nodes:
+                place(parent)
+        ordered.append(nodes[unique_id])
+
+    for unique_id in sorted(nodes):
+        place(unique_id)
+    return ordered
+
+
+def sql_parents_of_python_models(manifest: dict) -> set[str]:
+    """Names of the SQL models a Python model reads: they must be built before the job."""
+    python_ids = {node["unique_id"] for node in python_models(manifest)}
+    return {
+        manifest["nodes"][parent]["name"]
+        for node in python_models(manifest)
+        for parent in node["depends_on"]["nodes"]
+        if parent not in python_ids and parent in manifest["nodes"]
+    }
+
+
+class _Config:
+    def __init__(self, values: dict):
+        self._values = values
+
+    def get(self, key: str, default=None):
+        return self._values.get(key, default)
+
+    def __call__(self, **_settings) -> None:
+        """dbt.config(materialized=...) in a model body: already in the manifest."""
+
+
+class _Dbt:
+    """The ``dbt`` object a model function receives, over Spark tables."""
+
+    def __init__(self, node: dict, relations: dict[str, str], spark, connection):
+        self.config = _Config(node["config"])
+        self._relations = relations
+        self._spark = spark
+        self._connection = connection
+
+    def ref(self, name: str, *_version) -> duckdb.DuckDBPyRelation:
+        arrow = self._spark.table(self._relations[name]).toArrow()
+        return self._connection.from_arrow(arrow)
+
+    def source(self, source_name: str, table_name: str):
+        raise NotImplementedError("Python models read models, not sources")
+
+
+def _load_model(node: dict) -> ModuleType:
+    module = ModuleType(node["name"])
+    exec(compile(node["raw_code"], node["original_file_path"], "exec"), module.__dict__)
+    return module
+
+
+def run_model(node: dict, relations: dict[str, str], spark) -> int:
+    """Run one Python model and replace its Spark table; returns the rows written."""
+    connection = duckdb.connect()
+    try:
+        result = _load_model(node).model(_Dbt(node, relations, spark, connection), connection)
+        if isinstance(result, duckdb.DuckDBPyRelation):
+            result = result.to_arrow_table()
+        if not isinstance(result, pa.Table):
+            raise TypeError(f"model {node['name']} returned {type(result).__name__}, not Arrow")
+    finally:
+        connection.close()
+    spark.createDataFrame(result).write.mode("overwrite").format("parquet").saveAsTable(
+        relations[node["name"]]
+    )
+    return result.num_rows
+
+
+def model_relations(manifest: dict) -> dict[str, str]:
+    """Model name -> the Spark table dbt builds it as (schema.alias)."""
+    return {
+        node["name"]: f"{node['schema']}.{node['alias']}"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed")
+    }
+
+
+def run(spark, manifest: dict, names: Iterable[str] | None = None) -> dict[str, int]:
+    """Run the Python models (all, or those named) in dependency order on ``spark``."""
+    relations = model_relations(manifest)
+    wanted = set(names) if names is not None else None
+    written = {}
+    for node in python_models(manifest):
+        if wanted is not None and node["name"] not in wanted:
+            continue
+        started = time.perf_counter()
+        written[node["name"]] = run_model(node, relations, spark)
+        logger.info(
+            "%s: %d rows in %.1f s",
+            node["name"],
+            written[node["name"]],
+            time.perf_counter() - started,
+        )
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    from retail_recs import spark_build
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, help="folder of the shop's files (for the vars)")
+    parser.add_argument("--vars", type=json.loads, default=None, help="more dbt vars (JSON)")
+    parser.add_argument("models", nargs="*", help="Python models to run (default: all)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    manifest = spark_build.parse(args.data, args.vars or {})
+    spark = spark_build.session()
+    written = run(spark, manifest, args.models or None)
+    print(json.dumps(written, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
