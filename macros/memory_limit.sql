@@ -29,7 +29,7 @@
             {{ log("DuckDB memory limit " ~ limit_mib ~ " MiB: var retail_recs__memory_limit = "
                 ~ setting ~ " of this machine's " ~ '%.1f' | format(machine_gib) ~ " GiB", info=true) }}
             {{ return("set memory_limit = '" ~ limit_mib ~ "MiB'") }}
-        {%- elif setting is string and modules.re.fullmatch('[0-9]+(\.[0-9]+)? ?[KMGT]i?B', setting.strip()) %}
+        {%- elif setting is string and modules.re.fullmatch('[0-9]+([.][0-9]+)? ?[KMGT]i?B', setting.strip()) %}
             {{ log("DuckDB memory limit " ~ setting.strip() ~ ": var retail_recs__memory_limit", info=true) }}
             {{ return("set memory_limit = '" ~ setting.strip() ~ "'") }}
         {%- else %}

@@ -97,7 +97,7 @@
             "var retail_recs__source_format must be auto, csv or parquet, got " ~ chosen) }}
     {%- elif lowered.endswith('.parquet') or lowered.endswith('.pq') -%}
         {{ return('parquet') }}
-    {%- elif modules.re.search('\.(csv|tsv|txt)(\.gz)?$', lowered) -%}
+    {%- elif modules.re.search('[.](csv|tsv|txt)([.]gz)?$', lowered) -%}
         {{ return('csv') }}
     {%- else -%}
         {{ exceptions.raise_compiler_error(

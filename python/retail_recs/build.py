@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -124,6 +125,9 @@ def build_on_spark(parser, args, extra_vars: dict, passthrough: Sequence[str]) -
     """``--engine spark``: the whole DAG in three steps (dbt build has no --db there)."""
     from retail_recs import spark_build
 
+    # The Python job's per-model lines (retail_recs.spark_python) between dbt's two steps.
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("retail_recs").setLevel(logging.INFO)
     if args.command != "build" or args.db:
         parser.exit(2, "error: --engine spark runs `build` only, into RETAIL_RECS_SPARK_DIR\n")
     try:

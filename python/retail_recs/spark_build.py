@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -103,16 +104,32 @@ def build(
             f"--engine spark builds the whole DAG; {', '.join(chosen)} is not supported there"
         )
     manifest = parse(data_dir, variables)
+    in_between = spark_python.sql_parents_fed_by_python(manifest)
+    if in_between:
+        raise ValueError(
+            "a Python model reads SQL model(s) that another Python model feeds ("
+            + ", ".join(sorted(in_between))
+            + "): the Spark build runs all Python models in one step; read the Python "
+            "model's output directly instead"
+        )
     session()
     names = [node["name"] for node in spark_python.python_models(manifest)]
     fed_by_python = [f"{name}+" for name in names]
     skipped = [] if data_tests else ["test_type:data"]
-    before = ["--exclude", *fed_by_python, *skipped]
-    if not invoke("build", data_dir, variables, [*extra_args, *before]).success:
-        return False
-    spark_python.run(session(), manifest)
-    after = ["--select", *fed_by_python, "--exclude", *names, *skipped]
-    if not invoke("build", data_dir, variables, [*extra_args, *after]).success:
-        return False
+    steps = [
+        ("SQL before the Python models", ["--exclude", *fed_by_python, *skipped]),
+        ("the Python models", None),
+        (
+            "SQL after the Python models",
+            ["--select", *fed_by_python, "--exclude", *names, *skipped],
+        ),
+    ]
+    for description, selection in steps:
+        started = time.perf_counter()
+        if selection is None:
+            spark_python.run(session(), manifest)
+        elif not invoke("build", data_dir, variables, [*extra_args, *selection]).success:
+            return False
+        logger.info("spark_build: %s in %.0f s", description, time.perf_counter() - started)
     # The Python models' own tests (excluded with them above).
     return not data_tests or invoke("test", data_dir, variables, ["--select", *names]).success

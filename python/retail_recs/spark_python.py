@@ -56,14 +56,28 @@ def python_models(manifest: dict) -> list[dict]:
     return ordered
 
 
-def sql_parents_of_python_models(manifest: dict) -> set[str]:
-    """Names of the SQL models a Python model reads: they must be built before the job."""
+def sql_parents_fed_by_python(manifest: dict) -> set[str]:
+    """SQL models that a Python model reads and another Python model feeds. The three-step
+    Spark build (retail_recs.spark_build) needs this to be empty: such a model would have to
+    run in the middle of the Python job."""
+    nodes = manifest["nodes"]
     python_ids = {node["unique_id"] for node in python_models(manifest)}
+    fed: dict[str, bool] = {}
+
+    def fed_by_python(unique_id: str) -> bool:
+        if unique_id not in fed:
+            node = nodes.get(unique_id, {})
+            parents = node.get("depends_on", {}).get("nodes", [])
+            fed[unique_id] = any(
+                parent in python_ids or fed_by_python(parent) for parent in parents
+            )
+        return fed[unique_id]
+
     return {
-        manifest["nodes"][parent]["name"]
-        for node in python_models(manifest)
-        for parent in node["depends_on"]["nodes"]
-        if parent not in python_ids and parent in manifest["nodes"]
+        nodes[parent]["name"]
+        for unique_id in python_ids
+        for parent in nodes[unique_id]["depends_on"]["nodes"]
+        if parent in nodes and parent not in python_ids and fed_by_python(parent)
     }
 
 

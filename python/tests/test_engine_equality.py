@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from retail_recs.engine_equality import compare_table
-from retail_recs.spark_python import python_models, sql_parents_of_python_models
+from retail_recs.spark_python import python_models, sql_parents_fed_by_python
 
 
 def rows(**columns) -> pa.Table:
@@ -109,5 +109,18 @@ def test_python_models_run_after_the_python_models_they_read(manifest):
     assert [node["name"] for node in python_models(manifest)] == ["b_selection", "a_clusters"]
 
 
-def test_the_job_needs_only_the_sql_models_python_models_read(manifest):
-    assert sql_parents_of_python_models(manifest) == {"customer_features"}
+def test_a_sql_model_between_two_python_models_is_found(manifest):
+    assert sql_parents_fed_by_python(manifest) == set()
+    name, node = _node("d_similar", "python", ["cluster_profiles"])
+    manifest["nodes"][name] = node
+    assert sql_parents_fed_by_python(manifest) == {"cluster_profiles"}
+
+
+def test_the_projects_python_models_fit_three_steps():
+    from retail_recs.build import run_dbt
+
+    parsed = run_dbt("parse")
+    assert parsed.success
+    manifest = parsed.result.writable_manifest().to_dict()
+    assert len(python_models(manifest)) >= 13
+    assert sql_parents_fed_by_python(manifest) == set()

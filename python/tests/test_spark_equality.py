@@ -99,3 +99,15 @@ def test_every_table_is_the_same_on_spark_and_duckdb(duckdb_build, spark_build, 
         connection.close()
     report = "\n".join(str(difference) for difference in differences)
     assert not differences, f"{len(differences)} differences between DuckDB and Spark:\n{report}"
+
+
+def test_a_relative_source_location_is_refused_on_spark(spark_build, demo_data):
+    """A view keeps its source path as written; a relative one would resolve against the
+    working directory of whichever session reads it later."""
+    relative = {"retail_recs__events_location": "data/demo/events.parquet"}
+    result = spark_build.invoke("compile", demo_data, relative, ["--select", "base_events"])
+    messages = [str(result.exception)] + [
+        str(node_result.message) for node_result in (result.result or [])
+    ]
+    assert not result.success
+    assert any("must be an absolute path" in message for message in messages), messages
