@@ -1,7 +1,8 @@
 {#- The final blend replayed on the training period, over the evaluation lists whose names end
     in list_suffix ('' for repeats allowed, '_new_items' for the new-items protocol); ranks
-    only (explain=false), var retail_recs__eval_list_length long. -#}
-{% macro replay_blend(list_suffix) %}
+    only (explain=false), var retail_recs__eval_list_length long; with or without the
+    category cap (caps_categories, a SQL boolean), which recommendation_strategy compares. -#}
+{% macro replay_blend(list_suffix, caps_categories='true') %}
     {{ blend_recommendations(
         lists=blend_lists('eval_recommendations_', list_suffix),
         items=ref('eval_dim_items'),
@@ -11,7 +12,8 @@
         customers=ref('eval_dim_customers'),
         popular_items=ref('eval_popular_items'),
         n=number_var('retail_recs__eval_list_length'),
-        explain=false
+        explain=false,
+        caps_categories=caps_categories
     ) }}
 {% endmacro %}
 

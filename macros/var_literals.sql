@@ -71,6 +71,16 @@
     {{ return(weights) }}
 {% endmacro %}
 
+{#- var retail_recs__blend_weights as a relation of (algorithm, weight), weights as doubles. -#}
+{% macro blend_weights_relation() %}
+    (
+        {%- for algorithm, weight in blend_weights_var().items() %}
+        select '{{ algorithm }}' as algorithm, cast({{ weight }} as {{ type_double() }}) as weight
+        {%- if not loop.last %} union all{% endif %}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
 {#- True for a finite number, false for NaN and ±infinity, NULL for NULL: x − x is 0 only for
     finite x, on every engine (NaN and ∞ − ∞ are NaN, which equals no number). -#}
 {% macro is_finite(expression) %}

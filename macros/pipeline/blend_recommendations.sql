@@ -1,38 +1,46 @@
 {#- The list analysts and campaigns use: every recommender's top-N fused by weighted reciprocal
-    rank fusion, fused(u, i) = Σ_a weight_a / (rrf_k + rank_a(u, i)) (weights and rrf_k are
-    vars), then at most var retail_recs__max_items_per_category items per top-level category
-    (items without a category are not capped), then the top N. Every input list already follows the shared rules (active items, no bought
-    non-repeatable item), so the fused list does too; customers with no history have only the
-    popularity list of their country, which makes it their cold-start list. Each row says which
-    algorithm contributed most, which contributed at all, the anchor item behind an item-CF
-    suggestion, and a plain-language reason.
+    rank fusion, fused(u, i) = Σ_a weight_a / (rrf_k + rank_a(u, i)), then (when
+    caps_categories) at most var retail_recs__max_items_per_category items per top-level
+    category (items without a category are not capped), then the top N. Every input list
+    already follows the shared rules (active items, no bought non-repeatable item), so the
+    fused list does too; customers with no history have only the popularity list of their
+    country, which makes it their cold-start list. Each row says which algorithm contributed
+    most, which contributed at all, the anchor item behind an item-CF suggestion, and a
+    plain-language reason.
     lists maps each algorithm of var retail_recs__blend_weights to its ranked list relation.
+    weights is a relation of (algorithm, weight), by default the var's weights (macro
+    blend_weights_relation); an algorithm without a positive weight is left out, so one
+    algorithm alone gives its own list in its own order. caps_categories is a SQL boolean, so
+    the model recommendations can decide both at run time (recommendation_strategy).
     explain=false leaves out the anchor and the reason (the evaluation needs only the ranks,
     and the anchor search is the costliest step on long lists).
-    Called by model recommendations and by its evaluation replay. -#}
-{% macro blend_recommendations(lists, items, interactions, similarity, intervals, customers, popular_items, n, explain=true) %}
-{%- set weights = blend_weights_var() %}
+    Called by model recommendations and by its evaluation replays. -#}
+{% macro blend_recommendations(lists, items, interactions, similarity, intervals, customers, popular_items, n, explain=true, weights=none, caps_categories='true') %}
 {%- set rrf_k = number_var('retail_recs__blend_rrf_k') %}
 
 with ranked_lists as (
-    {% for algorithm in weights %}
-    select user_id, item_id, rank, algorithm
+    {% for algorithm in lists %}
+    select user_id, item_id, rank, '{{ algorithm }}' as algorithm
     from {{ lists[algorithm] }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
+weights as (
+    select algorithm, weight
+    from {{ weights if weights is not none else blend_weights_relation() }} as weights
+    where weight > 0
+),
+
 contributions as (
     select
-        user_id,
-        item_id,
-        algorithm,
-        case algorithm
-            {% for algorithm, weight in weights.items() %}
-            when '{{ algorithm }}' then cast({{ weight }} as {{ type_double() }})
-            {% endfor %}
-        end / ({{ rrf_k }} + rank) as contribution
+        ranked_lists.user_id,
+        ranked_lists.item_id,
+        ranked_lists.algorithm,
+        weights.weight / ({{ rrf_k }} + ranked_lists.rank) as contribution
     from ranked_lists
+    inner join weights
+        on ranked_lists.algorithm = weights.algorithm
 ),
 
 -- Fused on the sum alone: a plain aggregate that spills to disk. The attribution below (which
@@ -77,6 +85,7 @@ capped as (
         from diversified
         where category_position <= {{ number_var('retail_recs__max_items_per_category') }}
             or category_top = {{ uncategorized() }}
+            or not ({{ caps_categories }})
     ) as ranked
     where rank <= {{ n }}
 ),

@@ -31,7 +31,7 @@ def test_metrics_cover_every_algorithm_protocol_and_k(demo_warehouse):
     rows = query(demo_warehouse, "select algorithm, protocol, k from recommendation_metrics")
     expected = {
         (algorithm, protocol, k)
-        for algorithm in (*ALGORITHMS, "hybrid")
+        for algorithm in (*ALGORITHMS, "hybrid", "hybrid_uncapped", "final")
         for protocol in rm.PROTOCOLS
         for k in K_VALUES
     }
@@ -43,6 +43,9 @@ def test_sql_metrics_equal_the_python_reference(demo_warehouse):
     try:
         tables = {name: con.execute(f"select * from {name}").df() for name in INPUT_TABLES}
         sql_rows = con.execute("select * from recommendation_metrics").df()
+        strategies = dict(
+            con.execute("select protocol, strategy from recommendation_strategy").fetchall()
+        )
     finally:
         con.close()
     reference = rm.inputs_from_tables(tables)
@@ -54,6 +57,14 @@ def test_sql_metrics_equal_the_python_reference(demo_warehouse):
         reference["catalogue"],
         K_VALUES,
     )
+    # 'final' is the list recommendation_strategy chose for each protocol.
+    expected.update(
+        {
+            ("final", protocol, k): expected[(strategy, protocol, k)]
+            for protocol, strategy in strategies.items()
+            for k in K_VALUES
+        }
+    )
     assert len(sql_rows) == len(expected)
     for row in sql_rows.to_dict("records"):
         metrics = expected[(row["algorithm"], row["protocol"], row["k"])]
@@ -63,6 +74,21 @@ def test_sql_metrics_equal_the_python_reference(demo_warehouse):
                 assert actual is None or math.isnan(actual), (row["algorithm"], name)
             else:
                 assert actual == pytest.approx(value, abs=1e-9), (row["algorithm"], name)
+
+
+def test_the_final_list_scores_at_least_every_other_list(demo_warehouse):
+    """recommendation_strategy serves the best-scoring list at the list length, on both
+    protocols (the demo evaluates well over retail_recs__strategy_min_customers)."""
+    rows = query(
+        demo_warehouse,
+        "select protocol, algorithm, ndcg from recommendation_metrics where k = 10",
+    )
+    for protocol in rm.PROTOCOLS:
+        scores = {
+            algorithm: ndcg for row_protocol, algorithm, ndcg in rows if row_protocol == protocol
+        }
+        assert scores["final"] == max(scores.values()), protocol
+        assert scores["final"] >= scores["hybrid"], protocol
 
 
 def test_new_items_lists_hold_no_training_purchase(demo_warehouse):

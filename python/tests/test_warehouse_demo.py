@@ -133,6 +133,7 @@ def test_a_rebuild_gives_identical_tables(small_demo_data, demo_warehouse, tmp_p
         "recommendations",
         "recommendations_ease",
         "recommendation_metrics",
+        "recommendation_strategy",
         "recommendation_metrics_by_segment",
         "customer_features",
         "customer_rfm",
