@@ -210,6 +210,24 @@ def test_a_csv_shop_builds_with_the_readme_command(damaged_shop):
     assert listed >= CUSTOMERS
 
 
+def test_a_shop_too_small_to_evaluate_keeps_the_blend_and_says_why(damaged_shop):
+    """40 customers cannot tell the strategies apart (fewer evaluated customers than
+    retail_recs__strategy_min_customers): recommendations serves the blend, and the strategy
+    table says why."""
+    _, db_path = damaged_shop
+    rows = query(
+        db_path,
+        "select protocol, strategy, caps_categories, evaluated_customers, reason"
+        " from recommendation_strategy order by protocol",
+    )
+    assert [row[0] for row in rows] == ["new_items", "repeats_allowed"]
+    for _, strategy, caps_categories, evaluated, reason in rows:
+        assert (strategy, caps_categories) == ("hybrid", True)
+        assert evaluated < 100
+        assert reason.startswith("Too little history to choose")
+        assert "retail_recs__strategy_min_customers" in reason
+
+
 def test_each_damaged_value_is_quarantined_with_its_reason(damaged_shop):
     _, db_path = damaged_shop
     reasons = dict(query(db_path, "select event_id, rejection_reason from stg_events_quarantine"))
