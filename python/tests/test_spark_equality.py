@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from retail_recs import engine_equality
 
-from .conftest import SMALL_DEMO_ARGS, build_warehouse
+from .conftest import build_warehouse, generate_small_demo
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
 
@@ -48,13 +46,7 @@ def _spark_or_skip() -> None:
 @pytest.fixture(scope="module")
 def demo_data(tmp_path_factory) -> Path:
     """Its own copy of the small demo, so no other test's campaign round changes it."""
-    out = tmp_path_factory.mktemp("spark_demo_data")
-    subprocess.run(
-        [sys.executable, "-m", "retail_recs.demo_data", "--out", str(out), *SMALL_DEMO_ARGS],
-        check=True,
-        capture_output=True,
-    )
-    return out
+    return generate_small_demo(tmp_path_factory.mktemp("spark_demo_data"))
 
 
 @pytest.fixture(scope="module")
