@@ -17,6 +17,7 @@ LOG2_3 = math.log(3) / math.log(2)
 TOLERANCE = 1e-9
 SQL_MODELS = (
     "int_eval_user_metrics",
+    "recommendation_strategy",
     "recommendation_metrics",
     "recommendation_metrics_by_segment",
 )
@@ -328,11 +329,26 @@ def test_sql_metrics_match_the_reference(tmp_path: Path):
 
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        metric_rows = fetch(con, "select * from recommendation_metrics")
+        all_metric_rows = fetch(con, "select * from recommendation_metrics")
+        strategies = dict(
+            con.execute("select protocol, strategy from recommendation_strategy").fetchall()
+        )
         segment_rows = fetch(con, "select * from recommendation_metrics_by_segment")
         user_rows = fetch(con, "select * from int_eval_user_metrics")
     finally:
         con.close()
+
+    # 'final' repeats the rows of the strategy chosen for each protocol (svd or item_cf here:
+    # the other random algorithms are not in the blend).
+    metric_rows = [row for row in all_metric_rows if row["algorithm"] != "final"]
+    by_key = {(row["algorithm"], row["protocol"], row["k"]): row for row in metric_rows}
+    finals = [row for row in all_metric_rows if row["algorithm"] == "final"]
+    assert set(strategies.values()) <= {"svd", "item_cf", "popularity", "hybrid"}
+    assert finals and all(
+        {**row, "algorithm": strategies[row["protocol"]]}
+        == by_key[(strategies[row["protocol"]], row["protocol"], row["k"])]
+        for row in finals
+    )
 
     for rows, expected, key_columns in (
         (metric_rows, overall, ("algorithm", "protocol", "k")),
