@@ -164,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     from retail_recs import spark_build
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, help="folder of the shop's files (for the vars)")
+    parser.add_argument(
+        "--data", type=Path, required=True, help="folder of the shop files (the source vars)"
+    )
     parser.add_argument("--vars", type=json.loads, default=None, help="more dbt vars (JSON)")
     parser.add_argument("models", nargs="*", help="Python models to run (default: all)")
     args = parser.parse_args(argv)
