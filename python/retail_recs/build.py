@@ -131,6 +131,13 @@ def build_on_spark(parser, args, extra_vars: dict, passthrough: Sequence[str]) -
     if args.command != "build" or args.db:
         parser.exit(2, "error: --engine spark runs `build` only, into RETAIL_RECS_SPARK_DIR\n")
     try:
+        import dbt.adapters.spark  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError:
+        parser.exit(
+            2, "error: --engine spark needs pyspark and dbt-spark[session]: make install-spark\n"
+        )
+    try:
         return 0 if spark_build.build(args.data, extra_vars, passthrough) else 1
     except (FileNotFoundError, ValueError) as error:
         parser.exit(2, f"error: {error}\n")
