@@ -208,6 +208,7 @@ def compare_warehouses(
     spark,
     relations: dict[str, tuple[str, str]],
     ignored_columns: Iterable[str] = (),
+    tolerance: float = RELATIVE_TOLERANCE,
 ) -> list[Difference]:
     """The differences between the DuckDB and Spark builds of every relation, leaving out
     ``ignored_columns`` (such as build timestamps)."""
@@ -220,5 +221,6 @@ def compare_warehouses(
             name,
             duckdb_rows.drop_columns([c for c in duckdb_rows.column_names if c in ignored]),
             spark_rows.drop_columns([c for c in spark_rows.column_names if c in ignored]),
+            tolerance,
         )
     return differences
