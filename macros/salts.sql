@@ -9,7 +9,7 @@
 
 {#- On Spark a session variable, which retail_recs.spark_build sets from the environment
     with a bound parameter before dbt runs. A view cannot read a session variable, so models
-    that hash contacts are tables there (salted_model_materialization). -#}
+    that hash contacts are tables there (salted_view_materialization). -#}
 {% macro spark__salt_sql(name) %}system.session.retail_recs_{{ name }}_salt{% endmacro %}
 
 {#- Other engines have no such binding here yet: the salt is rendered as an escaped literal
