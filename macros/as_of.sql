@@ -20,3 +20,20 @@
         {{ dbt.dateadd('day', -1 * number_var('retail_recs__eval_test_days') | int, as_of_timestamp()) }}
     {%- endif -%}
 {% endmacro %}
+
+{#- Where the evaluation's ranker learns: var retail_recs__ranker_horizon_days before the
+    evaluation cutoff. Its features are computed on the events up to it and its labels are
+    the purchases between it and the evaluation cutoff, so the replayed ranker never sees the
+    test window. -#}
+{% macro eval_training_cutoff_timestamp() %}
+    {{- dbt.dateadd('day', -1 * ranker_horizon_days(), eval_cutoff_timestamp()) -}}
+{% endmacro %}
+
+{#- The ranker's label window in days: var retail_recs__ranker_horizon_days, null = the
+    evaluation's test window (var retail_recs__eval_test_days). -#}
+{% macro ranker_horizon_days() %}
+    {%- if var('retail_recs__ranker_horizon_days') is none -%}
+        {{ return(number_var('retail_recs__eval_test_days') | int) }}
+    {%- endif -%}
+    {{ return(number_var('retail_recs__ranker_horizon_days') | int) }}
+{% endmacro %}

@@ -19,11 +19,36 @@
 
 {#- The lists the blend fuses: {algorithm: ref(prefix ~ algorithm ~ suffix)} for every
     algorithm of var retail_recs__blend_weights ('recommendations_' for production,
-    'eval_recommendations_' and a protocol suffix for the replay). -#}
-{% macro blend_lists(prefix, suffix='') %}
+    'eval_recommendations_' and a protocol suffix for the replay), and the learned ranker's
+    with_ranker (which only a strategy weighs: macro strategy_weights). -#}
+{% macro blend_lists(prefix, suffix='', with_ranker=false) %}
+    {%- set lists = {} %}
+    {%- for algorithm in (blend_weights_var().keys() | list) + (['ranker'] if with_ranker else []) %}
+        {%- do lists.update({algorithm: ref(prefix ~ algorithm ~ suffix)}) %}
+    {%- endfor %}
+    {{ return(lists) }}
+{% endmacro %}
+
+{#- The new-items lists the discovery blend fuses (model recommendations_new_items): each
+    blended algorithm's list of never-bought items, re-ranked from its top
+    var retail_recs__ranker_candidates_per_source in `candidates` (int_ranker_candidates),
+    so a customer's past purchases leave no hole in the list. -#}
+{% macro new_item_lists(candidates) %}
     {%- set lists = {} %}
     {%- for algorithm in blend_weights_var() %}
-        {%- do lists.update({algorithm: ref(prefix ~ algorithm ~ suffix)}) %}
+        {%- set list_sql -%}
+            (
+                select
+                    user_id,
+                    item_id,
+                    cast(row_number() over (
+                        partition by user_id order by {{ algorithm }}_rank, item_id
+                    ) as {{ dbt.type_bigint() }}) as rank
+                from {{ candidates }}
+                where {{ algorithm }}_rank is not null and not is_past_purchase
+            )
+        {%- endset %}
+        {%- do lists.update({algorithm: list_sql}) %}
     {%- endfor %}
     {{ return(lists) }}
 {% endmacro %}

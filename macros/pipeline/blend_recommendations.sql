@@ -13,15 +13,17 @@
     algorithm alone gives its own list in its own order. caps_categories is a SQL boolean, so
     the model recommendations can decide both at run time (recommendation_strategy).
     explain=false leaves out the anchor and the reason (the evaluation needs only the ranks,
-    and the anchor search is the costliest step on long lists).
+    and the anchor search is the costliest step on long lists). ranker_reasons (the ranker's
+    list with its reason_algorithm, macro recommend_from_ranker) explains the rows the ranker
+    contributed most to by the source or feature behind them.
     Called by model recommendations and by its evaluation replays. -#}
-{% macro blend_recommendations(lists, items, interactions, similarity, intervals, customers, popular_items, n, explain=true, weights=none, caps_categories='true') %}
+{% macro blend_recommendations(lists, items, interactions, similarity, intervals, customers, popular_items, n, explain=true, weights=none, caps_categories='true', ranker_reasons=none) %}
 {%- set rrf_k = number_var('retail_recs__blend_rrf_k') %}
 
 with ranked_lists as (
     {% for algorithm in lists %}
     select user_id, item_id, rank, '{{ algorithm }}' as algorithm
-    from {{ lists[algorithm] }}
+    from {{ lists[algorithm] }} as {{ algorithm }}_list
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
@@ -125,11 +127,25 @@ top_n as (
         capped.score,
         capped.category_top,
         attributions.primary_algorithm,
-        attributions.contributing_algorithms
+        attributions.contributing_algorithms,
+        {%- if ranker_reasons is not none %}
+        case
+            when attributions.primary_algorithm = 'ranker'
+                then coalesce(ranker_reasons.reason_algorithm, 'ranker')
+            else attributions.primary_algorithm
+        end as reason_algorithm
+        {%- else %}
+        attributions.primary_algorithm as reason_algorithm
+        {%- endif %}
     from capped
     inner join attributions
         on capped.user_id = attributions.user_id
         and capped.item_id = attributions.item_id
+    {%- if ranker_reasons is not none %}
+    left join {{ ranker_reasons }} as ranker_reasons
+        on capped.user_id = ranker_reasons.user_id
+        and capped.item_id = ranker_reasons.item_id
+    {%- endif %}
 ),
 
 
@@ -152,7 +168,7 @@ anchors as (
         inner join {{ interactions }} as interactions
             on top_n.user_id = interactions.user_id
             and similarity.item_id = interactions.item_id
-        where top_n.primary_algorithm = 'item_cf'
+        where top_n.reason_algorithm = 'item_cf'
             and interactions.affinity > 0
     ) as ranked_anchors
     where anchor_rank = 1
@@ -175,7 +191,7 @@ final as (
         top_n.primary_algorithm,
         top_n.contributing_algorithms,
         anchors.anchor_item_id,
-        case top_n.primary_algorithm
+        case top_n.reason_algorithm
             when 'item_cf' then 'Often bought with '
                 || coalesce(anchor_items.name, anchors.anchor_item_id, 'what you bought')
             when 'user_cf' then 'Customers with similar taste bought this'
@@ -194,6 +210,7 @@ final as (
                 when country_lists.country is not null then 'Popular in ' || customers.country
                 else 'Popular with our customers'
             end
+            when 'ranker' then 'Picked for you from your shopping history'
         end as reason
     from top_n
     inner join items

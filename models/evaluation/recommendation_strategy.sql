@@ -1,11 +1,11 @@
 -- Which list `recommendations` serves: the strategy with the highest NDCG at the list length
 -- (var retail_recs__recommendations_per_user, or the nearest smaller evaluated k) on this
 -- shop's own evaluation window, among the blend ('hybrid'), the blend without the category
--- cap ('hybrid_uncapped') and every blended algorithm alone. Ties go to the blend, then the
+-- cap ('hybrid_uncapped'), the learned ranker and every blended algorithm alone. Ties go to the blend, then the
 -- uncapped blend, then by name. With fewer evaluated customers than var
 -- retail_recs__strategy_min_customers the scores are too noisy to choose on, and the blend
 -- is kept. One row per protocol; production serves the repeats_allowed row.
-{%- set candidates = (blend_weights_var().keys() | list) + ['hybrid', 'hybrid_uncapped'] %}
+{%- set candidates = (blend_weights_var().keys() | list) + ['ranker', 'hybrid', 'hybrid_uncapped'] %}
 {%- set minimum = number_var('retail_recs__strategy_min_customers') %}
 
 with user_metrics as (

@@ -1,70 +1,12 @@
 -- What each customer really bought in the test window, the var retail_recs__eval_test_days
--- days after the evaluation cutoff: the answer key of the offline evaluation. Only customers
--- and items seen in training count (a recommender cannot know the others), and each item says
--- whether the customer had bought it in training, for the new-items protocol.
-with cutoff as (
-    select {{ eval_cutoff_timestamp() }} as cutoff_at
-),
-
-test_purchases as (
-    select events.user_id, events.item_id, min(events.event_at) as first_bought_at
-    from {{ ref('stg_events') }} as events
-    cross join cutoff
-    where events.event_type = 'purchase'
-        and events.user_id is not null
-        and events.event_at > cutoff.cutoff_at
-        and events.event_at <= {{ dbt.dateadd(
-            'day', number_var('retail_recs__eval_test_days') | int, 'cutoff.cutoff_at') }}
-    group by events.user_id, events.item_id
-),
-
-training_customers as (
-    select user_id from {{ ref('eval_dim_customers') }}
-    where event_count > 0
-),
-
-training_items as (
-    select item_id from {{ ref('eval_dim_items') }}
-    where customer_count > 0
-),
-
-training_purchases as (
-    select user_id, item_id from {{ ref('eval_fct_interactions') }}
-    where has_purchased
-),
-
--- At most var retail_recs__eval_max_customers customers are evaluated, a fixed pseudo-random
--- sample (by hash of user_id), so the metrics stay affordable at millions of customers.
-evaluated_customers as (
-    select user_id
-    from (
-        select
-            user_id,
-            cast(row_number() over (order by {{ sha256_hex('user_id') }}, user_id) as {{ dbt.type_bigint() }}) as sample_rank
-        from (
-            select distinct test_purchases.user_id
-            from test_purchases
-            inner join training_customers
-                on test_purchases.user_id = training_customers.user_id
-        ) as candidates
-    ) as ranked
-    where sample_rank <= {{ number_var('retail_recs__eval_max_customers') }}
-),
-
-final as (
-    select
-        test_purchases.user_id,
-        test_purchases.item_id,
-        test_purchases.first_bought_at,
-        training_purchases.user_id is not null as bought_in_training
-    from test_purchases
-    inner join evaluated_customers
-        on test_purchases.user_id = evaluated_customers.user_id
-    inner join training_items
-        on test_purchases.item_id = training_items.item_id
-    left join training_purchases
-        on test_purchases.user_id = training_purchases.user_id
-        and test_purchases.item_id = training_purchases.item_id
-)
-
-select * from final
+-- days after the evaluation cutoff: the answer key of the offline evaluation, for at most var
+-- retail_recs__eval_max_customers customers (macro collect_window_purchases).
+{{ collect_window_purchases(
+    events=ref('stg_events'),
+    cutoff=eval_cutoff_timestamp(),
+    days=number_var('retail_recs__eval_test_days'),
+    customers=ref('eval_dim_customers'),
+    items=ref('eval_dim_items'),
+    interactions=ref('eval_fct_interactions'),
+    max_customers=number_var('retail_recs__eval_max_customers')
+) }}

@@ -6,7 +6,9 @@ with campaigns as (
 
 recommendation_lists as (
     select 'hybrid' as recommender, user_id, item_id, rank from {{ ref('recommendations') }}
-    {%- for algorithm in ['item_cf', 'user_cf', 'content', 'popularity', 'buy_again', 'svd', 'ease'] %}
+    union all
+    select 'new_items', user_id, item_id, rank from {{ ref('recommendations_new_items') }}
+    {%- for algorithm in ['item_cf', 'user_cf', 'content', 'popularity', 'buy_again', 'svd', 'ease', 'ranker'] %}
     union all
     select '{{ algorithm }}', user_id, item_id, rank
     from {{ ref('recommendations_' ~ algorithm) }}

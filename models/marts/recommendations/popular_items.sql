@@ -4,5 +4,5 @@
     events=ref('int_events_weighted'),
     customers=ref('dim_customers'),
     items=ref('dim_items'),
-    n=number_var('retail_recs__recommendations_per_user')
+    n=[number_var('retail_recs__recommendations_per_user'), number_var('retail_recs__ranker_candidates_per_source')] | max
 ) }}

@@ -1,0 +1,63 @@
+{#- The ranker's candidates: for every customer (or only those in `for_customers`, a relation
+    with a user_id column), each recommender's top n under the repeats-allowed rules, plus
+    every repeatable item the customer bought, with each source's rank and score side by side
+    (NULL where that source did not retrieve the item). The inputs are one period's tables
+    (production, or a replay as of its cutoff), so the same candidates come out at any cutoff.
+    Called by models int_ranker_candidates, eval_ranker_candidates and
+    eval_train_ranker_candidates. -#}
+{% macro gather_ranker_candidates(interactions, items, customers, similarity, neighbours, profiles, item_terms, popular_items, intervals, svd_candidates, ease_candidates, as_of, n, for_customers=none) %}
+{%- set lists = {
+    'item_cf': recommend_item_cf(interactions=interactions, items=items, similarity=similarity, customers=customers, n=n),
+    'user_cf': recommend_user_cf(neighbours=neighbours, interactions=interactions, customers=customers, items=items, n=n),
+    'content': recommend_content(profiles=profiles, item_terms=item_terms, customers=customers, items=items, interactions=interactions, n=n),
+    'svd': recommend_from_candidates(candidates=svd_candidates, algorithm='svd', customers=customers, items=items, interactions=interactions, n=n, positive_scores_only=false),
+    'ease': recommend_from_candidates(candidates=ease_candidates, algorithm='ease', customers=customers, items=items, interactions=interactions, n=n),
+    'buy_again': recommend_buy_again(intervals=intervals, items=items, interactions=interactions, as_of=as_of, n=n),
+    'popularity': recommend_popularity(customers=customers, popular_items=popular_items, items=items, interactions=interactions, n=n),
+} %}
+with source_rows as (
+    {%- for source, list_sql in lists.items() %}
+    select user_id, item_id, '{{ source }}' as source, rank, score
+    from ({{ list_sql }}) as {{ source }}_list
+    union all
+    {%- endfor %}
+    -- Every repeatable item the customer bought, whether or not a source retrieved it.
+    select
+        bought.user_id,
+        bought.item_id,
+        'repurchase' as source,
+        cast(null as {{ dbt.type_bigint() }}) as rank,
+        cast(null as {{ type_double() }}) as score
+    from {{ interactions }} as bought
+    inner join {{ items }} as items
+        on bought.item_id = items.item_id
+    where bought.has_purchased
+        and items.is_active
+        and items.is_repeatable
+),
+
+wanted_rows as (
+    select source_rows.*
+    from source_rows
+    {%- if for_customers is not none %}
+    inner join (select distinct user_id from {{ for_customers }}) as wanted
+        on source_rows.user_id = wanted.user_id
+    {%- endif %}
+),
+
+final as (
+    select
+        user_id,
+        item_id,
+        {%- for source in lists %}
+        min(case when source = '{{ source }}' then rank end) as {{ source }}_rank,
+        max(case when source = '{{ source }}' then score end) as {{ source }}_score,
+        {%- endfor %}
+        count(distinct case when source <> 'repurchase' then source end) as source_count,
+        max(case when source = 'repurchase' then 1 else 0 end) = 1 as is_past_purchase
+    from wanted_rows
+    group by user_id, item_id
+)
+
+select * from final
+{% endmacro %}

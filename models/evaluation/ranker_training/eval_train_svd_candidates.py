@@ -1,0 +1,14 @@
+"""Ranker-training replay of int_svd_candidates: the same code on the events up
+to the ranker's training cutoff."""
+
+from retail_recs import python_recommenders
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    return python_recommenders.candidate_table(
+        dbt.ref("eval_train_svd_factors"),
+        dbt.ref("eval_train_dim_items"),
+        dbt.ref("eval_train_fct_interactions"),
+        candidates=int(dbt.config.get("candidates")),
+    )

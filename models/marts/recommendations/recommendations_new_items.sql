@@ -1,0 +1,33 @@
+-- The discovery list: like recommendations, but never an item the customer bought, and served
+-- by the strategy that scored best on the new-items protocol of this shop's evaluation window
+-- (recommendation_strategy, new_items: the blend, the learned ranker, or one algorithm alone).
+-- Each algorithm's list is its never-bought candidates (macro new_item_lists); the ranker's is
+-- its new-items model's list. Campaigns use it as recommender 'new_items'.
+{%- set chosen -%}
+    (select * from {{ ref('recommendation_strategy') }} where protocol = 'new_items')
+{%- endset %}
+{%- set ranker_list -%}
+    ({{ recommend_from_ranker(
+        scores=ref('int_ranker_scores'),
+        protocol='new_items',
+        items=ref('dim_items'),
+        interactions=ref('fct_interactions'),
+        n=number_var('retail_recs__recommendations_per_user'),
+        features=ref('int_ranker_features')
+    ) }})
+{%- endset %}
+{%- set lists = new_item_lists(ref('int_ranker_candidates')) %}
+{%- do lists.update({'ranker': ranker_list}) %}
+{{ blend_recommendations(
+    lists=lists,
+    items=ref('dim_items'),
+    interactions=ref('fct_interactions'),
+    similarity=ref('item_similarity'),
+    intervals=ref('int_purchase_intervals'),
+    customers=ref('dim_customers'),
+    popular_items=ref('popular_items'),
+    n=number_var('retail_recs__recommendations_per_user'),
+    weights=strategy_weights(chosen),
+    caps_categories=strategy_caps_categories(chosen),
+    ranker_reasons=ranker_list
+) }}

@@ -1,0 +1,292 @@
+"""The learned ranker: LightGBM's lambdarank orders each customer's candidates.
+
+The SQL layer gathers the candidates (macro gather_ranker_candidates) and their features as
+of a cutoff (macro describe_ranker_candidates), labelled with what each customer bought in
+the window after it. This module trains on one such table and scores another:
+
+- ``model_table`` trains a LightGBM booster (objective lambdarank, one query group per
+  customer) per protocol and returns one row each: the model as LightGBM's text format, and
+  what it learned from (customers, rows, positives, train and validation NDCG@10, trees).
+- ``score_table`` loads those texts and scores each protocol's candidates.
+- ``importance_table`` lists each feature's total gain.
+
+Deterministic: customers are sampled and split by a hash of user_id, rows are sorted, the
+seed is fixed, LightGBM runs single-threaded with ``deterministic=True``, and features are
+rounded to 9 decimals so that a last-bit difference between engines (DuckDB and Spark sum
+in different orders) cannot move a row across a split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+from duckdb import DuckDBPyRelation
+
+logger = logging.getLogger(__name__)
+
+KEY_COLUMNS = ("user_id", "item_id")
+LABEL = "label"
+# One customer in this many (by hash of user_id) is held out to validate the boosting.
+VALIDATION_EVERY = 5
+# Boosting stops when validation NDCG has not improved for this many trees.
+EARLY_STOPPING_ROUNDS = 30
+EVAL_AT = 10
+DECIMALS = 9
+# Each protocol's model learns from its own candidates: every candidate for repeats_allowed,
+# only items the customer never bought for new_items (a discovery list learns discovery).
+PROTOCOL_ROWS = {"repeats_allowed": "true", "new_items": "pair_bought = 0"}
+# Row and feature subsampling per tree (seeded): with a few thousand customers a tree on
+# all of them overfits the training window.
+FEATURE_FRACTION = 0.7
+BAGGING_FRACTION = 0.8
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The boosting settings (vars retail_recs__ranker_*)."""
+
+    trees: int
+    learning_rate: float
+    leaves: int
+    min_child_samples: int
+    seed: int
+    max_customers: int
+
+
+def _hash_order(user_ids: np.ndarray) -> np.ndarray:
+    """A fixed pseudo-random order of distinct customers (sha256 of the id, then the id)."""
+    keys = [(hashlib.sha256(str(user).encode()).hexdigest(), str(user)) for user in user_ids]
+    return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+
+
+def feature_names(relation: DuckDBPyRelation) -> list[str]:
+    """Every column but the keys and the label, in table order."""
+    return [c for c in relation.columns if c not in (*KEY_COLUMNS, LABEL)]
+
+
+def _matrix(relation: DuckDBPyRelation, names: list[str]) -> tuple[dict, np.ndarray]:
+    """Rows sorted by customer and item: the keys (and label) as arrays, and the features as
+    a float64 matrix with NULL as NaN (LightGBM's missing value)."""
+    table = relation.order("user_id, item_id").to_arrow_table()
+    keys = {
+        name: table.column(name).to_numpy(zero_copy_only=False)
+        for name in table.column_names
+        if name in (*KEY_COLUMNS, LABEL)
+    }
+    columns = [
+        table.column(name).cast(pa.float64()).to_numpy(zero_copy_only=False) for name in names
+    ]
+    matrix = np.column_stack(columns) if columns else np.zeros((table.num_rows, 0))
+    return keys, np.round(matrix.astype(np.float64), DECIMALS)
+
+
+def _groups(user_ids: np.ndarray) -> np.ndarray:
+    """Query-group sizes of rows sorted by customer."""
+    if len(user_ids) == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, user_ids[1:] != user_ids[:-1]])
+    return np.diff(np.r_[starts, len(user_ids)])
+
+
+def _summary_row(protocol: str, model_text: str | None, status: str, **figures) -> pa.Table:
+    columns = {
+        "protocol": pa.array([protocol], pa.string()),
+        "status": pa.array([status], pa.string()),
+        "training_customers": pa.array([figures.get("training_customers", 0)], pa.int64()),
+        "validation_customers": pa.array([figures.get("validation_customers", 0)], pa.int64()),
+        "training_rows": pa.array([figures.get("training_rows", 0)], pa.int64()),
+        "positives": pa.array([figures.get("positives", 0)], pa.int64()),
+        "trees": pa.array([figures.get("trees", 0)], pa.int64()),
+        "train_ndcg": pa.array([figures.get("train_ndcg")], pa.float64()),
+        "validation_ndcg": pa.array([figures.get("validation_ndcg")], pa.float64()),
+        "feature_names": pa.array([",".join(figures.get("features", []))], pa.string()),
+        "model_text": pa.array([model_text], pa.string()),
+    }
+    return pa.table(columns)
+
+
+def model_table(features: DuckDBPyRelation, settings: Settings) -> pa.Table:
+    """One model per protocol (PROTOCOL_ROWS) trained on ``features`` (keys, label, feature
+    columns): one row each."""
+    return pa.concat_tables(
+        [
+            _train(features.filter(rows), protocol, settings)
+            for protocol, rows in PROTOCOL_ROWS.items()
+        ]
+    )
+
+
+def _train(features: DuckDBPyRelation, name: str, settings: Settings) -> pa.Table:
+    """Train on ``features`` and return the model's row.
+
+    Only customers with at least one positive candidate teach lambdarank anything; at most
+    ``settings.max_customers`` of them are kept (a fixed sample by hash of user_id), and one
+    in VALIDATION_EVERY of those validates: boosting stops when its NDCG@10 stops improving.
+    With fewer than two such customers there is nothing to learn: the row says so, with no
+    model, and the ranker scores nothing (recommendation_strategy then keeps another list).
+    """
+    import lightgbm
+
+    names = feature_names(features)
+    keys, matrix = _matrix(features, names)
+    users, labels = keys["user_id"], keys[LABEL].astype(np.int64)
+    positive_users = np.unique(users[labels > 0])
+    order = positive_users[_hash_order(positive_users)][: settings.max_customers]
+    if len(order) < 2:
+        logger.warning(
+            "ranker %s: %d customers with a labelled purchase, no model", name, len(order)
+        )
+        return _summary_row(
+            name,
+            None,
+            f"not trained: {len(order)} customer(s) with a purchase in the label window",
+            features=names,
+        )
+    validation = set(order[::VALIDATION_EVERY].tolist())
+    kept = set(order.tolist())
+    in_kept = np.fromiter((u in kept for u in users), bool, len(users))
+    in_validation = np.fromiter((u in validation for u in users), bool, len(users))
+    train_rows, valid_rows = in_kept & ~in_validation, in_kept & in_validation
+
+    params = {
+        "objective": "lambdarank",
+        "metric": "ndcg",
+        "eval_at": [EVAL_AT],
+        "learning_rate": settings.learning_rate,
+        "num_leaves": settings.leaves,
+        "min_data_in_leaf": settings.min_child_samples,
+        "seed": settings.seed,
+        "num_threads": 1,
+        "deterministic": True,
+        "force_row_wise": True,
+        "feature_fraction": FEATURE_FRACTION,
+        "bagging_fraction": BAGGING_FRACTION,
+        "bagging_freq": 1,
+        "verbosity": -1,
+    }
+    train_set = lightgbm.Dataset(
+        matrix[train_rows],
+        labels[train_rows],
+        group=_groups(users[train_rows]),
+        feature_name=names,
+        free_raw_data=False,
+    )
+    valid_set = train_set.create_valid(
+        matrix[valid_rows], labels[valid_rows], group=_groups(users[valid_rows])
+    )
+    results: dict = {}
+    booster = lightgbm.train(
+        params,
+        train_set,
+        num_boost_round=settings.trees,
+        valid_sets=[train_set, valid_set],
+        valid_names=["training", "validation"],
+        callbacks=[
+            lightgbm.early_stopping(EARLY_STOPPING_ROUNDS, first_metric_only=True, verbose=False),
+            lightgbm.record_evaluation(results),
+        ],
+    )
+    best = booster.best_iteration or settings.trees
+    metric = f"ndcg@{EVAL_AT}"
+    figures = {
+        "training_customers": len(order) - len(validation),
+        "validation_customers": len(validation),
+        "training_rows": int(train_rows.sum()),
+        "positives": int(labels[train_rows].sum()),
+        "trees": best,
+        "train_ndcg": round(float(results["training"][metric][best - 1]), 12),
+        "validation_ndcg": round(float(results["validation"][metric][best - 1]), 12),
+        "features": names,
+    }
+    logger.info("ranker %s: %s", name, {k: v for k, v in figures.items() if k != "features"})
+    text = booster.model_to_string(num_iteration=best)
+    return _summary_row(name, text, "trained", **figures)
+
+
+def score_table(models: DuckDBPyRelation, features: DuckDBPyRelation) -> pa.Table:
+    """Each protocol's candidates of ``features`` with its model's score (none for a
+    protocol whose model was not trained)."""
+    import lightgbm
+
+    parts = []
+    for protocol, text, names in models.select("protocol, model_text, feature_names").fetchall():
+        if text is None:
+            continue
+        missing = sorted(set(names.split(",")) - set(feature_names(features)))
+        if missing:
+            raise ValueError(f"ranker features table lacks the model's columns: {missing}")
+        keys, matrix = _matrix(features.filter(PROTOCOL_ROWS[protocol]), names.split(","))
+        scores = (
+            lightgbm.Booster(model_str=text).predict(matrix, num_threads=1)
+            if len(matrix)
+            else np.zeros(0)
+        )
+        parts.append(
+            pa.table(
+                {
+                    "protocol": pa.array([protocol] * len(scores), pa.string()),
+                    "user_id": pa.array(keys["user_id"], pa.string()),
+                    "item_id": pa.array(keys["item_id"], pa.string()),
+                    "score": pa.array(np.round(np.asarray(scores, np.float64), 12), pa.float64()),
+                }
+            )
+        )
+    if not parts:
+        return pa.table(
+            {
+                name: pa.array([], kind)
+                for name, kind in [
+                    ("protocol", pa.string()),
+                    ("user_id", pa.string()),
+                    ("item_id", pa.string()),
+                    ("score", pa.float64()),
+                ]
+            }
+        )
+    return pa.concat_tables(parts)
+
+
+def importance_table(models: DuckDBPyRelation) -> pa.Table:
+    """One row per model (model_name, protocol) and feature: total gain and splits, and the
+    gain's share of the model's."""
+    rows = (
+        models.select("model_name, protocol, model_text").order("model_name, protocol").fetchall()
+    )
+    out = {
+        "model_name": [],
+        "protocol": [],
+        "feature_name": [],
+        "gain": [],
+        "gain_share": [],
+        "splits": [],
+    }
+    import lightgbm
+
+    for name, protocol, text in rows:
+        if text is None:
+            continue
+        booster = lightgbm.Booster(model_str=text)
+        gains = booster.feature_importance("gain")
+        splits = booster.feature_importance("split")
+        total = float(gains.sum()) or 1.0
+        for feature, gain, count in zip(booster.feature_name(), gains, splits, strict=True):
+            out["model_name"].append(name)
+            out["protocol"].append(protocol)
+            out["feature_name"].append(feature)
+            out["gain"].append(round(float(gain), 6))
+            out["gain_share"].append(round(float(gain) / total, 9))
+            out["splits"].append(int(count))
+    return pa.table(
+        {
+            "model_name": pa.array(out["model_name"], pa.string()),
+            "protocol": pa.array(out["protocol"], pa.string()),
+            "feature_name": pa.array(out["feature_name"], pa.string()),
+            "gain": pa.array(out["gain"], pa.float64()),
+            "gain_share": pa.array(out["gain_share"], pa.float64()),
+            "splits": pa.array(out["splits"], pa.int64()),
+        }
+    )
