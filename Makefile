@@ -48,7 +48,7 @@ test: lint
 spark-check: install-spark
 	$(BIN)/python -m pytest -m spark
 
-## The demo data built on a local Spark session into warehouse/spark (three steps).
+## The demo data built on a local Spark session into warehouse/spark (SQL and Python stages).
 spark-build: install-spark
 	$(BIN)/python -m retail_recs.demo_data --out data/demo $(DEMO_ARGS)
 	$(BIN)/python -m retail_recs.build --engine spark --data data/demo

@@ -19,7 +19,7 @@
         union all
         select
             'ranker' as algorithm,
-            case when chosen.single_algorithm = 'ranker' then 1.0 else 0.0 end as weight
+            cast(case when chosen.single_algorithm = 'ranker' then 1 else 0 end as {{ type_double() }}) as weight
         from {{ chosen }} as chosen
     )
 {% endmacro %}

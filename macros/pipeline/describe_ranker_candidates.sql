@@ -59,7 +59,7 @@ customer_items as (
         user_id,
         sum(view_count) as view_count,
         count(case when has_purchased then 1 end) as purchased_items,
-        avg(case when has_purchased then case when order_count >= 2 then 1.0 else 0.0 end end)
+        avg(case when has_purchased then case when order_count >= 2 then 1 else 0 end end)
             as repeat_share
     from {{ interactions }}
     group by user_id
@@ -126,8 +126,8 @@ item_features as (
         cast(coalesce(item_recent.purchasers_30d, 0) as {{ type_double() }}) as item_purchasers_30d,
         cast(coalesce(item_recent.purchasers_90d, 0) as {{ type_double() }}) as item_purchasers_90d,
         -- The last 30 days against the 60 before them, per 30 days (1 = steady).
-        (coalesce(item_recent.purchasers_30d, 0) + 1.0)
-            / ((coalesce(item_recent.purchasers_90d, 0) - coalesce(item_recent.purchasers_30d, 0)) / 2.0 + 1.0)
+        cast(coalesce(item_recent.purchasers_30d, 0) + 1 as {{ type_double() }})
+            / (cast(coalesce(item_recent.purchasers_90d, 0) - coalesce(item_recent.purchasers_30d, 0) as {{ type_double() }}) / 2 + 1)
             as item_trend,
         cast(items.purchaser_count as {{ type_double() }}) as item_purchasers,
         cast(items.repurchase_share as {{ type_double() }}) as item_repurchase_share,
@@ -243,7 +243,7 @@ final as (
         item_features.item_price,
         item_features.item_days_on_sale,
         item_features.item_days_since_sold,
-        case when interactions.has_purchased then 1.0 else 0.0 end as pair_bought,
+        cast(case when interactions.has_purchased then 1 else 0 end as {{ type_double() }}) as pair_bought,
         cast(coalesce(interactions.order_count, 0) as {{ type_double() }}) as pair_orders,
         coalesce(interactions.order_count, 0) / nullif(customer_features.customer_orders, 0)
             as pair_order_share,
@@ -264,7 +264,7 @@ final as (
         cast(candidates.{{ source }}_score as {{ type_double() }}) as {{ source }}_score,
         {%- endfor %}
         cast(candidates.source_count as {{ type_double() }}) as source_count,
-        case when candidates.is_past_purchase then 1.0 else 0.0 end as is_past_purchase
+        cast(case when candidates.is_past_purchase then 1 else 0 end as {{ type_double() }}) as is_past_purchase
     from candidates
     cross join cutoff
     inner join customer_features

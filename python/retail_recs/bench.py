@@ -14,7 +14,8 @@ layer, the evaluation and the tests, default settings) and prints its 15 slowest
 A step that fails, or a node that errors, fails, or is skipped, stops the benchmark with the
 reason and no figures: it never reports a partial build.
 Targets on a 2-core machine at 10M events: staging + interactions < 60 s and < 6 GiB;
-similarity + SQL recommenders < 3 min and < 12 GiB; co-occurrence >= 10M pairs/s. At 20M
+similarity + SQL recommenders < 3 min and < 12 GiB; co-occurrence >= 10M pairs/s; the
+learned ranker's models (candidates, features, training, scoring) < 90 s and < 6 GiB. At 20M
 events (400k customers) the segment layer (features, RFM, k-means, propensity) < 60 s::
 
     python -m retail_recs.bench --events 20000000 --layers seeds,staging,interactions,segments
@@ -64,7 +65,7 @@ LAYERS = (
         ],
     ),
     (
-        "svd+ease+final list",
+        "svd+ease",
         [
             "run",
             "--select",
@@ -72,11 +73,25 @@ LAYERS = (
             "intermediate.ease",
             "marts.svd",
             "recommendations_ease",
+        ],
+    ),
+    ("evaluation", ["run", "--select", "evaluation"]),
+    # Production's learned ranker: candidates, features, training (on the evaluation's
+    # features) and scoring; the evaluation layer built what it reads.
+    ("ranker", ["run", "--select", "intermediate.ranker"]),
+    # The served lists, by the strategy the evaluation chose.
+    (
+        "final lists",
+        [
+            "run",
+            "--select",
             "recommendations",
+            "recommendations_ranker",
+            "recommendations_new_items",
+            "marts.ranker",
         ],
     ),
     ("campaigns", ["run", "--select", "intermediate.campaigns", "marts.campaigns"]),
-    ("evaluation", ["run", "--select", "evaluation"]),
     ("data tests", ["test", "--exclude", "test_type:unit"]),
 )
 # Pairs the co-occurrence self-join examines: n(n-1)/2 per capped transaction.
@@ -158,7 +173,14 @@ def build_layers(data_dir: Path, db_path: Path, layers: list[str]) -> list[Step]
         command = dbt + dbt_args(args[0], data_dir, extra_args=args[1:])
         step = run_measured(command, env)
         steps.append(Step(name, step.seconds, step.peak_rss_gib))
-        if name in ("segments", "similarity+recs", "svd+ease+final list", "evaluation"):
+        if name in (
+            "segments",
+            "similarity+recs",
+            "svd+ease",
+            "evaluation",
+            "ranker",
+            "final lists",
+        ):
             report_models(db_path)
         if name == "similarity+recs":
             # Alone, so that no concurrent model shares the two cores with the self-join.

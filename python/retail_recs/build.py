@@ -10,7 +10,8 @@ is ``dbt build`` with the source location vars pointed at the folder's events, i
 customers files (and its erasure_requests and campaign_events files, when it has them),
 Parquet or CSV (``--format``, ``--encoding``), and RETAIL_RECS_DB at ``--db``. Extra
 arguments after ``--`` go to dbt unchanged (``-- --select staging``). ``--engine spark``
-builds on the profile's Spark target instead, in three steps (retail_recs.spark_build).
+builds on the profile's Spark target instead, in alternating SQL and Python stages
+(retail_recs.spark_build).
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         "--engine",
         choices=("duckdb", "spark"),
         default="duckdb",
-        help="duckdb (default: the local file) or spark (profile target spark, three steps)",
+        help="duckdb (default: the local file) or spark (profile target spark, in stages)",
     )
     parser.add_argument(
         "--vars", type=json.loads, default=None, help="more dbt vars, a JSON object"
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_on_spark(parser, args, extra_vars: dict, passthrough: Sequence[str]) -> int:
-    """``--engine spark``: the whole DAG in three steps (dbt build has no --db there)."""
+    """``--engine spark``: the whole DAG in SQL and Python stages (dbt build has no --db there)."""
     from retail_recs import spark_build
 
     # The Python job's per-model lines (retail_recs.spark_python) between dbt's two steps.

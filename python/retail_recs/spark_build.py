@@ -1,4 +1,4 @@
-"""The whole DAG on Apache Spark, in three steps.
+"""The whole DAG on Apache Spark, in alternating SQL and Python stages.
 
 Usage::
 
@@ -6,11 +6,13 @@ Usage::
 
 dbt-spark builds the SQL models but runs Python models only on Databricks, so the build is:
 
-1. ``dbt build`` of every SQL model and test that no Python model feeds;
-2. the Python layer as a PySpark job (retail_recs.spark_python) on those tables;
-3. ``dbt build`` of what the Python models feed, and the tests of the Python models.
+1. ``dbt build`` (models, seeds, unit tests) of every SQL node that no Python model feeds;
+2. the Python models those feed, as a PySpark job (retail_recs.spark_python);
+3. ``dbt build`` of the SQL nodes that only those feed, then the next Python models, and so
+   on (spark_python.build_stages: SVD and EASE, then the ranker that reads their lists);
+4. ``dbt test`` of every data test, once every table exists.
 
-All three share one in-process Spark session, opened by dbt from the profile's ``spark``
+All stages share one in-process Spark session, opened by dbt from the profile's ``spark``
 target (profiles.yml): tables and the Derby metastore live under RETAIL_RECS_SPARK_DIR
 (default warehouse/spark).
 """
@@ -28,7 +30,7 @@ from retail_recs import salts, spark_python
 logger = logging.getLogger(__name__)
 TARGET = "spark"
 DEFAULT_DIR = Path("warehouse/spark")
-# dbt selection belongs to the three steps; a partial build would skip the Python job's inputs.
+# dbt selection belongs to the stages; a partial build would skip the Python job's inputs.
 _SELECTION_FLAGS = ("--select", "-s", "--exclude", "--selector", "--models", "-m")
 
 
@@ -95,41 +97,34 @@ def build(
     extra_args: Sequence[str] = (),
     data_tests: bool = True,
 ) -> bool:
-    """The three steps; False as soon as one fails (dbt has printed why). Without
-    ``data_tests`` only models, seeds and unit tests run (the equality step compares the
-    tables instead, which the data tests are functions of)."""
+    """The stages, then the data tests; False as soon as one fails (dbt has printed why).
+    Without ``data_tests`` only models, seeds and unit tests run (the equality step compares
+    the tables instead, which the data tests are functions of)."""
     chosen = [argument for argument in extra_args if argument in _SELECTION_FLAGS]
     if chosen:
         raise ValueError(
             f"--engine spark builds the whole DAG; {', '.join(chosen)} is not supported there"
         )
     manifest = parse(data_dir, variables)
-    in_between = spark_python.sql_parents_fed_by_python(manifest)
-    if in_between:
-        raise ValueError(
-            "a Python model reads SQL model(s) that another Python model feeds ("
-            + ", ".join(sorted(in_between))
-            + "): the Spark build runs all Python models in one step; read the Python "
-            "model's output directly instead"
-        )
     session()
-    names = [node["name"] for node in spark_python.python_models(manifest)]
-    fed_by_python = [f"{name}+" for name in names]
-    skipped = [] if data_tests else ["test_type:data"]
-    steps = [
-        ("SQL before the Python models", ["--exclude", *fed_by_python, *skipped]),
-        ("the Python models", None),
-        (
-            "SQL after the Python models",
-            ["--select", *fed_by_python, "--exclude", *names, *skipped],
-        ),
-    ]
-    for description, selection in steps:
+    for number, (kind, names) in enumerate(spark_python.build_stages(manifest), start=1):
         started = time.perf_counter()
-        if selection is None:
-            spark_python.run(session(), manifest)
-        elif not invoke("build", data_dir, variables, [*extra_args, *selection]).success:
-            return False
-        logger.info("spark_build: %s in %.0f s", description, time.perf_counter() - started)
-    # The Python models' own tests (excluded with them above).
-    return not data_tests or invoke("test", data_dir, variables, ["--select", *names]).success
+        if kind == "python":
+            spark_python.run(session(), manifest, names)
+        else:
+            selection = ["--select", *names, "--exclude", "test_type:data"]
+            if not invoke("build", data_dir, variables, [*extra_args, *selection]).success:
+                return False
+        logger.info(
+            "spark_build: stage %d (%s, %d nodes) in %.0f s",
+            number,
+            kind,
+            len(names),
+            time.perf_counter() - started,
+        )
+    if not data_tests:
+        return True
+    started = time.perf_counter()
+    passed = invoke("test", data_dir, variables, ["--select", "test_type:data"]).success
+    logger.info("spark_build: data tests in %.0f s", time.perf_counter() - started)
+    return passed

@@ -10,7 +10,8 @@ function is called, as dbt-duckdb calls it: ``dbt.ref(name)`` is the Spark table
 model read through Arrow into a DuckDB relation (the API the models use), ``dbt.config.get``
 reads the model's config from dbt's manifest, and the returned Arrow table is written back
 as the model's Spark table (Parquet). The models run in dependency order, so one job covers
-chains such as cluster_selection -> int_customer_clusters.
+chains such as cluster_selection -> int_customer_clusters; ``retail_recs.spark_build``
+runs them stage by stage between the SQL stages (``build_stages``).
 
 The driver holds each model's inputs and outputs in memory (README, "Running on Spark").
 """
@@ -56,29 +57,45 @@ def python_models(manifest: dict) -> list[dict]:
     return ordered
 
 
-def sql_parents_fed_by_python(manifest: dict) -> set[str]:
-    """SQL models that a Python model reads and another Python model feeds. The three-step
-    Spark build (retail_recs.spark_build) needs this to be empty: such a model would have to
-    run in the middle of the Python job."""
-    nodes = manifest["nodes"]
-    python_ids = {node["unique_id"] for node in python_models(manifest)}
-    fed: dict[str, bool] = {}
-
-    def fed_by_python(unique_id: str) -> bool:
-        if unique_id not in fed:
-            node = nodes.get(unique_id, {})
-            parents = node.get("depends_on", {}).get("nodes", [])
-            fed[unique_id] = any(
-                parent in python_ids or fed_by_python(parent) for parent in parents
-            )
-        return fed[unique_id]
-
-    return {
-        nodes[parent]["name"]
-        for unique_id in python_ids
-        for parent in nodes[unique_id]["depends_on"]["nodes"]
-        if parent in nodes and parent not in python_ids and fed_by_python(parent)
+def build_stages(manifest: dict) -> list[tuple[str, list[str]]]:
+    """The build's alternating stages: ("sql", names) that dbt builds, then ("python", names)
+    that this job runs, and so on, each node as early as its parents allow. A Python model
+    runs in the Python stage after the SQL stage of its latest SQL parent (with the Python
+    models it reads, in dependency order); a SQL model, seed or snapshot in the SQL stage after
+    its latest parent. Every Python model is in a Python stage, so a chain such as
+    SQL → Python → SQL → Python (the ranker's features, fed by EASE, feeding its training)
+    takes two rounds."""
+    nodes = {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] in ("model", "seed", "snapshot")
     }
+    layers: dict[str, int] = {}
+
+    def layer(unique_id: str) -> int:
+        if unique_id not in layers:
+            node = nodes[unique_id]
+            is_python = node.get("language") == "python"
+            parents = [p for p in node.get("depends_on", {}).get("nodes", []) if p in nodes]
+            found = 1 if is_python else 0
+            for parent in parents:
+                parent_is_python = nodes[parent].get("language") == "python"
+                found = max(found, layer(parent) + (1 if is_python and not parent_is_python else 0))
+            layers[unique_id] = found
+        return layers[unique_id]
+
+    stages: list[tuple[str, list[str]]] = []
+    for depth in range(max((layer(u) for u in nodes), default=0) + 1):
+        for kind in ("python", "sql"):
+            names = sorted(
+                node["name"]
+                for unique_id, node in nodes.items()
+                if layer(unique_id) == depth
+                and (node.get("language") == "python") == (kind == "python")
+            )
+            if names:
+                stages.append((kind, names))
+    return stages
 
 
 class _Config:

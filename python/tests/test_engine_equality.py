@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from retail_recs.engine_equality import compare_table
-from retail_recs.spark_python import python_models, sql_parents_fed_by_python
+from retail_recs.spark_python import build_stages, python_models
 
 
 def rows(**columns) -> pa.Table:
@@ -109,18 +109,42 @@ def test_python_models_run_after_the_python_models_they_read(manifest):
     assert [node["name"] for node in python_models(manifest)] == ["b_selection", "a_clusters"]
 
 
-def test_a_sql_model_between_two_python_models_is_found(manifest):
-    assert sql_parents_fed_by_python(manifest) == set()
+def test_build_stages_alternate_sql_and_python(manifest):
+    assert build_stages(manifest) == [
+        ("sql", ["customer_features"]),
+        ("python", ["a_clusters", "b_selection"]),
+        ("sql", ["cluster_profiles"]),
+    ]
+    # A Python model reading SQL that a Python model feeds takes a second Python stage.
     name, node = _node("d_similar", "python", ["cluster_profiles"])
     manifest["nodes"][name] = node
-    assert sql_parents_fed_by_python(manifest) == {"cluster_profiles"}
+    name, node = _node("e_report", "sql", ["d_similar", "customer_features"])
+    manifest["nodes"][name] = node
+    assert build_stages(manifest)[3:] == [("python", ["d_similar"]), ("sql", ["e_report"])]
 
 
-def test_the_projects_python_models_fit_three_steps():
+def test_the_projects_stages_cover_every_node_once():
     from retail_recs.build import run_dbt
 
     parsed = run_dbt("parse")
     assert parsed.success
     manifest = parsed.result.writable_manifest().to_dict()
-    assert len(python_models(manifest)) >= 13
-    assert sql_parents_fed_by_python(manifest) == set()
+    stages = build_stages(manifest)
+    staged = [name for _, names in stages for name in names]
+    built = [
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed", "snapshot")
+    ]
+    assert sorted(staged) == sorted(built)
+    python_names = {node["name"] for node in python_models(manifest)}
+    assert {name for kind, names in stages if kind == "python" for name in names} == python_names
+    # Every node comes after its parents: in a later stage, or in the same one (run in
+    # dependency order there) when it is of the same kind.
+    position = {name: index for index, (_, names) in enumerate(stages) for name in names}
+    for node in manifest["nodes"].values():
+        for parent in node.get("depends_on", {}).get("nodes", []):
+            parent_name = manifest["nodes"].get(parent, {}).get("name")
+            if node["name"] in position and parent_name in position:
+                same_kind = (node["name"] in python_names) == (parent_name in python_names)
+                assert position[parent_name] < position[node["name"]] + same_kind

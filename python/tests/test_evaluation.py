@@ -31,7 +31,7 @@ def test_metrics_cover_every_algorithm_protocol_and_k(demo_warehouse):
     rows = query(demo_warehouse, "select algorithm, protocol, k from recommendation_metrics")
     expected = {
         (algorithm, protocol, k)
-        for algorithm in (*ALGORITHMS, "hybrid", "hybrid_uncapped", "final")
+        for algorithm in (*ALGORITHMS, "ranker", "hybrid", "hybrid_uncapped", "final")
         for protocol in rm.PROTOCOLS
         for k in K_VALUES
     }

@@ -211,9 +211,9 @@ def test_a_csv_shop_builds_with_the_readme_command(damaged_shop):
 
 
 def test_a_shop_too_small_to_evaluate_keeps_the_blend_and_says_why(damaged_shop):
-    """40 customers cannot tell the strategies apart (fewer evaluated customers than
-    retail_recs__strategy_min_customers): recommendations serves the blend, and the strategy
-    table says why."""
+    """40 customers cannot tell the strategies apart, the learned ranker among them (fewer
+    evaluated customers than retail_recs__strategy_min_customers): recommendations serves
+    the blend, and the strategy table says why."""
     _, db_path = damaged_shop
     rows = query(
         db_path,
@@ -226,6 +226,12 @@ def test_a_shop_too_small_to_evaluate_keeps_the_blend_and_says_why(damaged_shop)
         assert evaluated < 100
         assert reason.startswith("Too little history to choose")
         assert "retail_recs__strategy_min_customers" in reason
+    # The learned ranker was built and evaluated too (whatever it learned from 40 customers),
+    # and is not served: the blend is.
+    summary = query(db_path, "select model_name, protocol, status from ranker_training_summary")
+    assert len(summary) == 4
+    served = "select count(*) from recommendations where contributing_algorithms like '%ranker%'"
+    assert query(db_path, served) == [(0,)]
 
 
 def test_each_damaged_value_is_quarantined_with_its_reason(damaged_shop):
