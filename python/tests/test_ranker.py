@@ -149,27 +149,26 @@ def _cutoffs(db_path: Path) -> tuple:
     )[0]
 
 
-def _plant_purchases(data_dir: Path, db_path: Path, out: Path) -> int:
-    """Copy the shop to ``out`` with extra purchases: for every training customer, its first
-    unlabelled candidate bought just after the training cutoff, and likewise after the
-    evaluation cutoff. Returns the number of planted events."""
+def _plant_purchases(data_dir: Path, db_path: Path, out: Path, model: str) -> int:
+    """Copy the shop to ``out`` with extra purchases: for every customer of the features
+    table ``model``, its first unlabelled candidate, bought one day after that table's
+    cutoff. Returns the number of planted events."""
     shutil.copytree(data_dir, out)
     train_cutoff, eval_cutoff, _ = _cutoffs(db_path)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        planted = []
-        for model, cutoff in zip(FEATURE_MODELS, (train_cutoff, eval_cutoff), strict=True):
-            planted += con.execute(
-                f"""
-                select user_id, item_id, ? + interval 1 day as event_at
-                from (
-                    select user_id, item_id,
-                        row_number() over (partition by user_id order by item_id) as position
-                    from {model} where label = 0
-                ) where position = 1
-                """,
-                [cutoff],
-            ).fetchall()
+        cutoff = dict(zip(FEATURE_MODELS, (train_cutoff, eval_cutoff), strict=True))[model]
+        planted = con.execute(
+            f"""
+            select user_id, item_id, ? + interval 1 day as event_at
+            from (
+                select user_id, item_id,
+                    row_number() over (partition by user_id order by item_id) as position
+                from {model} where label = 0
+            ) where position = 1
+            """,
+            [cutoff],
+        ).fetchall()
     finally:
         con.close()
     events = duckdb.sql(f"select * from read_parquet('{data_dir / 'events.parquet'}')")
@@ -203,19 +202,30 @@ def _plant_purchases(data_dir: Path, db_path: Path, out: Path) -> int:
 
 @pytest.mark.slow
 def test_purchases_after_the_cutoff_change_labels_not_training_features(small_demo_data, tmp_path):
-    selection = ["--select", *(f"+{model}" for model in FEATURE_MODELS)]
+    """Purchases planted after the evaluation cutoff change no feature of either training
+    set; planted after the replay's training cutoff, none of its own. Both change labels."""
+    selection = [
+        "--select",
+        *(f"+{model}" for model in FEATURE_MODELS),
+        "--exclude",
+        "test_type:data",
+    ]
     clean_db = tmp_path / "clean.duckdb"
     assert run_dbt("build", small_demo_data, clean_db, extra_args=selection).success
-    planted_dir = tmp_path / "planted"
-    assert _plant_purchases(small_demo_data, clean_db, planted_dir) > 0
-    planted_db = tmp_path / "planted.duckdb"
-    assert run_dbt("build", planted_dir, planted_db, extra_args=selection).success
-    assert _cutoffs(planted_db)[:2] == _cutoffs(clean_db)[:2]
-    for model in FEATURE_MODELS:
-        everything = f"select * exclude (label) from {model} order by user_id, item_id"
-        clean, planted = query(clean_db, everything), query(planted_db, everything)
-        assert len(clean) == len(planted), model
-        for row_clean, row_planted in zip(clean, planted, strict=True):
-            assert row_clean == pytest.approx(row_planted, nan_ok=True), model
-        labels = f"select sum(label) from {model}"
-        assert query(planted_db, labels)[0][0] > query(clean_db, labels)[0][0], model
+    for planted_model, unchanged in (
+        ("eval_ranker_features", FEATURE_MODELS),
+        ("eval_train_ranker_features", ("eval_train_ranker_features",)),
+    ):
+        planted_dir = tmp_path / f"planted_{planted_model}"
+        assert _plant_purchases(small_demo_data, clean_db, planted_dir, planted_model) > 0
+        planted_db = tmp_path / f"{planted_model}.duckdb"
+        assert run_dbt("build", planted_dir, planted_db, extra_args=selection).success
+        assert _cutoffs(planted_db)[:2] == _cutoffs(clean_db)[:2]
+        for model in unchanged:
+            everything = f"select * exclude (label) from {model} order by user_id, item_id"
+            clean, planted = query(clean_db, everything), query(planted_db, everything)
+            assert len(clean) == len(planted), model
+            for row_clean, row_planted in zip(clean, planted, strict=True):
+                assert row_clean == pytest.approx(row_planted, nan_ok=True), model
+        labels = f"select sum(label) from {planted_model}"
+        assert query(planted_db, labels)[0][0] > query(clean_db, labels)[0][0], planted_model
