@@ -62,6 +62,8 @@ LAYERS = (
             "--exclude",
             "recommendations",
             "recommendations_ease",
+            "recommendations_ranker",
+            "recommendations_new_items",
         ],
     ),
     (
