@@ -259,7 +259,7 @@ final as (
         coalesce(interactions.affinity, 0) as pair_affinity,
         coalesce(category_shares.share, 0) as pair_category_share,
         coalesce(last_order_similarity.similarity, 0) as pair_last_order_similarity,
-        {%- for source in ['item_cf', 'user_cf', 'content', 'svd', 'ease', 'buy_again', 'popularity'] %}
+        {%- for source in ranker_sources() %}
         cast(candidates.{{ source }}_rank as {{ type_double() }}) as {{ source }}_rank,
         cast(candidates.{{ source }}_score as {{ type_double() }}) as {{ source }}_score,
         {%- endfor %}

@@ -1,62 +1,65 @@
-{#- The ranker's candidates: for every customer (or only those in `for_customers`, a relation
-    with a user_id column), each recommender's top n under the repeats-allowed rules, plus
-    every repeatable item the customer bought, with each source's rank and score side by side
-    (NULL where that source did not retrieve the item). The inputs are one period's tables
-    (production, or a replay as of its cutoff), so the same candidates come out at any cutoff.
+{#- The ranker's candidates: the rows of `sources` (macro gather_ranker_sources) pivoted to
+    one row per customer and item, with each source's rank and score side by side (NULL where
+    that source did not retrieve the item).
+    A compute budget: the ranker scores about `max_rows` candidates at most. With C customers
+    in `budget_customers` (production's, at every cutoff, so that the evaluation measures the
+    candidates production scores), each customer keeps at most max(`min_per_kind`,
+    max_rows / 2C) items bought before and as many new ones (a long purchase history cannot
+    crowd out the discovery list's candidates), the best by reciprocal rank fusion
+    (Σ 1 / (60 + rank) over the sources that retrieved the item; Cormack et al., 2009).
+    A shop with fewer customers than max_rows / 400 keeps every candidate. The budget is
+    chosen on narrow (customer, item, score) rows before the wide pivot.
     Called by models int_ranker_candidates, eval_ranker_candidates and
     eval_train_ranker_candidates. -#}
-{% macro gather_ranker_candidates(interactions, items, customers, similarity, neighbours, profiles, item_terms, popular_items, intervals, svd_candidates, ease_candidates, as_of, n, for_customers=none) %}
-{%- set lists = {
-    'item_cf': recommend_item_cf(interactions=interactions, items=items, similarity=similarity, customers=customers, n=n),
-    'user_cf': recommend_user_cf(neighbours=neighbours, interactions=interactions, customers=customers, items=items, n=n),
-    'content': recommend_content(profiles=profiles, item_terms=item_terms, customers=customers, items=items, interactions=interactions, n=n),
-    'svd': recommend_from_candidates(candidates=svd_candidates, algorithm='svd', customers=customers, items=items, interactions=interactions, n=n, positive_scores_only=false),
-    'ease': recommend_from_candidates(candidates=ease_candidates, algorithm='ease', customers=customers, items=items, interactions=interactions, n=n),
-    'buy_again': recommend_buy_again(intervals=intervals, items=items, interactions=interactions, as_of=as_of, n=n),
-    'popularity': recommend_popularity(customers=customers, popular_items=popular_items, items=items, interactions=interactions, n=n),
-} %}
-with source_rows as (
-    {%- for source, list_sql in lists.items() %}
-    select user_id, item_id, '{{ source }}' as source, rank, score
-    from ({{ list_sql }}) as {{ source }}_list
-    union all
-    {%- endfor %}
-    -- Every repeatable item the customer bought, whether or not a source retrieved it.
+{% macro gather_ranker_candidates(sources, max_rows, min_per_kind, budget_customers) %}
+{#- A constant in the SQL (counted when the model runs), not a join. -#}
+{%- set per_kind = min_per_kind %}
+{%- if execute %}
+    {%- set customer_count = run_query('select count(*) from ' ~ budget_customers).columns[0].values()[0] %}
+    {%- set per_kind = [min_per_kind, (max_rows / (2 * [customer_count, 1] | max)) | int] | max %}
+{%- endif %}
+with fused as (
     select
-        bought.user_id,
-        bought.item_id,
-        'repurchase' as source,
-        cast(null as {{ dbt.type_bigint() }}) as rank,
-        cast(null as {{ type_double() }}) as score
-    from {{ interactions }} as bought
-    inner join {{ items }} as items
-        on bought.item_id = items.item_id
-    where bought.has_purchased
-        and items.is_active
-        and items.is_repeatable
+        user_id,
+        item_id,
+        max(case when source = 'repurchase' then 1 else 0 end) = 1 as is_past_purchase,
+        -- Rounded so that the engines' summation order cannot swap near-ties.
+        round(coalesce(sum(cast(1 as {{ type_double() }}) / (60 + rank)), 0), 12) as fused_score
+    from {{ sources }}
+    group by user_id, item_id
 ),
 
-wanted_rows as (
-    select source_rows.*
-    from source_rows
-    {%- if for_customers is not none %}
-    inner join (select distinct user_id from {{ for_customers }}) as wanted
-        on source_rows.user_id = wanted.user_id
-    {%- endif %}
+kept as (
+    select user_id, item_id, is_past_purchase
+    from (
+        select
+            fused.*,
+            row_number() over (
+                partition by user_id, is_past_purchase order by fused_score desc, item_id
+            ) as candidate_rank
+        from fused
+    ) as ranked
+    where candidate_rank <= {{ per_kind }}
 ),
 
 final as (
     select
-        user_id,
-        item_id,
-        {%- for source in lists %}
-        min(case when source = '{{ source }}' then rank end) as {{ source }}_rank,
-        max(case when source = '{{ source }}' then score end) as {{ source }}_score,
+        sources.user_id,
+        sources.item_id,
+        {%- for source in ranker_sources() %}
+        min(case when sources.source = '{{ source }}' then sources.rank end) as {{ source }}_rank,
+        max(case when sources.source = '{{ source }}' then sources.score end) as {{ source }}_score,
         {%- endfor %}
-        count(distinct case when source <> 'repurchase' then source end) as source_count,
-        max(case when source = 'repurchase' then 1 else 0 end) = 1 as is_past_purchase
-    from wanted_rows
-    group by user_id, item_id
+        -- A source lists an item once per customer: a plain sum, not a distinct count, which
+        -- would hold a set per group.
+        cast(sum(case when sources.source <> 'repurchase' then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as source_count,
+        kept.is_past_purchase
+    from {{ sources }} as sources
+    inner join kept
+        on sources.user_id = kept.user_id
+        and sources.item_id = kept.item_id
+    group by sources.user_id, sources.item_id, kept.is_past_purchase
 )
 
 select * from final

@@ -11,14 +11,14 @@ the window after it. This module trains on one such table and scores another:
 - ``importance_table`` lists each feature's total gain.
 
 Deterministic: customers are sampled and split by a hash of user_id, rows are sorted, the
-seed is fixed, LightGBM runs single-threaded with ``deterministic=True``, and features are
+seed is fixed, LightGBM runs with ``deterministic=True`` (the same trees on any number of
+threads), and features are
 rounded to 9 decimals so that a last-bit difference between engines (DuckDB and Spark sum
 in different orders) cannot move a row across a split.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -35,6 +35,14 @@ VALIDATION_EVERY = 5
 # Boosting stops when validation NDCG has not improved for this many trees.
 EARLY_STOPPING_ROUNDS = 30
 EVAL_AT = 10
+# Candidates scored per batch: bounds the feature matrix in memory (about 25 MB at 60
+# features).
+SCORING_BATCH_ROWS = 65_536
+# LightGBM's threads. With deterministic=True and force_row_wise=True the trees are the same
+# for any thread count (checked: 1 and 2 threads give identical trees), and a score depends
+# on its row alone, so both of the reference machine's cores are used at no cost to
+# reproducibility.
+THREADS = 2
 DECIMALS = 9
 # Each protocol's model learns from its own candidates: every candidate for repeats_allowed,
 # only items the customer never bought for new_items (a discovery list learns discovery).
@@ -57,31 +65,50 @@ class Settings:
     max_customers: int
 
 
-def _hash_order(user_ids: np.ndarray) -> np.ndarray:
-    """A fixed pseudo-random order of distinct customers (sha256 of the id, then the id)."""
-    keys = [(hashlib.sha256(str(user).encode()).hexdigest(), str(user)) for user in user_ids]
-    return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
-
-
 def feature_names(relation: DuckDBPyRelation) -> list[str]:
     """Every column but the keys and the label, in table order."""
     return [c for c in relation.columns if c not in (*KEY_COLUMNS, LABEL)]
 
 
-def _matrix(relation: DuckDBPyRelation, names: list[str]) -> tuple[dict, np.ndarray]:
-    """Rows sorted by customer and item: the keys (and label) as arrays, and the features as
-    a float64 matrix with NULL as NaN (LightGBM's missing value)."""
+def _matrix(
+    relation: DuckDBPyRelation, names: list[str], extra: tuple[str, ...] = ()
+) -> tuple[dict, np.ndarray]:
+    """Rows sorted by customer and item: the keys, label and ``extra`` columns as arrays, and
+    the features as a float64 matrix with NULL as NaN (LightGBM's missing value)."""
     table = relation.order("user_id, item_id").to_arrow_table()
     keys = {
         name: table.column(name).to_numpy(zero_copy_only=False)
         for name in table.column_names
-        if name in (*KEY_COLUMNS, LABEL)
+        if name in (*KEY_COLUMNS, LABEL, *extra)
     }
     columns = [
         table.column(name).cast(pa.float64()).to_numpy(zero_copy_only=False) for name in names
     ]
     matrix = np.column_stack(columns) if columns else np.zeros((table.num_rows, 0))
     return keys, np.round(matrix.astype(np.float64), DECIMALS)
+
+
+def _sample_customers(features: DuckDBPyRelation, max_customers: int) -> DuckDBPyRelation:
+    """Customers with a positive candidate (only they teach lambdarank anything), at most
+    ``max_customers`` of them in a fixed pseudo-random order (sha256 of the id, then the id),
+    with every VALIDATION_EVERY-th of that order flagged to validate."""
+    return features.query(
+        "ranker_labelled_rows",
+        f"""
+        with positive as (
+            select distinct cast(user_id as varchar) as user_id
+            from ranker_labelled_rows
+            where {LABEL} > 0
+        ),
+        drawn as (
+            select user_id, row_number() over (order by sha256(user_id), user_id) as draw
+            from positive
+        )
+        select user_id, (draw - 1) % {VALIDATION_EVERY} = 0 as is_validation
+        from drawn
+        where draw <= {int(max_customers)}
+        """,
+    )
 
 
 def _groups(user_ids: np.ndarray) -> np.ndarray:
@@ -123,34 +150,33 @@ def model_table(features: DuckDBPyRelation, settings: Settings) -> pa.Table:
 def _train(features: DuckDBPyRelation, name: str, settings: Settings) -> pa.Table:
     """Train on ``features`` and return the model's row.
 
-    Only customers with at least one positive candidate teach lambdarank anything; at most
-    ``settings.max_customers`` of them are kept (a fixed sample by hash of user_id), and one
-    in VALIDATION_EVERY of those validates: boosting stops when its NDCG@10 stops improving.
+    Only customers with at least one positive candidate are kept, at most
+    ``settings.max_customers`` of them (``_sample_customers``), and one in VALIDATION_EVERY of
+    those validates: boosting stops when its NDCG@10 stops improving.
     With fewer than two such customers there is nothing to learn: the row says so, with no
     model, and the ranker scores nothing (recommendation_strategy then keeps another list).
     """
     import lightgbm
 
     names = feature_names(features)
-    keys, matrix = _matrix(features, names)
-    users, labels = keys["user_id"], keys[LABEL].astype(np.int64)
-    positive_users = np.unique(users[labels > 0])
-    order = positive_users[_hash_order(positive_users)][: settings.max_customers]
-    if len(order) < 2:
+    sample = _sample_customers(features, settings.max_customers)
+    customers = sample.aggregate("count(*), coalesce(sum(is_validation::int), 0)").fetchall()[0]
+    if customers[0] < 2:
         logger.warning(
-            "ranker %s: %d customers with a labelled purchase, no model", name, len(order)
+            "ranker %s: %d customers with a labelled purchase, no model", name, customers[0]
         )
         return _summary_row(
             name,
             None,
-            f"not trained: {len(order)} customer(s) with a purchase in the label window",
+            f"not trained: {customers[0]} customer(s) with a purchase in the label window",
             features=names,
         )
-    validation = set(order[::VALIDATION_EVERY].tolist())
-    kept = set(order.tolist())
-    in_kept = np.fromiter((u in kept for u in users), bool, len(users))
-    in_validation = np.fromiter((u in validation for u in users), bool, len(users))
-    train_rows, valid_rows = in_kept & ~in_validation, in_kept & in_validation
+    # Only the sampled customers' rows are read into memory.
+    rows = features.set_alias("labelled").join(sample.set_alias("sampled"), "user_id")
+    keys, matrix = _matrix(rows, names, extra=("is_validation",))
+    users, labels = keys["user_id"], keys[LABEL].astype(np.int64)
+    valid_rows = keys["is_validation"].astype(bool)
+    train_rows = ~valid_rows
 
     params = {
         "objective": "lambdarank",
@@ -160,7 +186,7 @@ def _train(features: DuckDBPyRelation, name: str, settings: Settings) -> pa.Tabl
         "num_leaves": settings.leaves,
         "min_data_in_leaf": settings.min_child_samples,
         "seed": settings.seed,
-        "num_threads": 1,
+        "num_threads": THREADS,
         "deterministic": True,
         "force_row_wise": True,
         "feature_fraction": FEATURE_FRACTION,
@@ -193,8 +219,8 @@ def _train(features: DuckDBPyRelation, name: str, settings: Settings) -> pa.Tabl
     best = booster.best_iteration or settings.trees
     metric = f"ndcg@{EVAL_AT}"
     figures = {
-        "training_customers": len(order) - len(validation),
-        "validation_customers": len(validation),
+        "training_customers": customers[0] - customers[1],
+        "validation_customers": customers[1],
         "training_rows": int(train_rows.sum()),
         "positives": int(labels[train_rows].sum()),
         "trees": best,
@@ -209,45 +235,63 @@ def _train(features: DuckDBPyRelation, name: str, settings: Settings) -> pa.Tabl
 
 def score_table(models: DuckDBPyRelation, features: DuckDBPyRelation) -> pa.Table:
     """Each protocol's candidates of ``features`` with its model's score (none for a
-    protocol whose model was not trained)."""
+    protocol whose model was not trained). One pass over ``features`` per protocol, streamed
+    in batches of SCORING_BATCH_ROWS, so memory holds one batch's feature matrix, and the
+    keys go from DuckDB's Arrow batches to the output without becoming Python objects."""
     import lightgbm
 
-    parts = []
+    parts = [_empty_scores()]
     for protocol, text, names in models.select("protocol, model_text, feature_names").fetchall():
         if text is None:
             continue
-        missing = sorted(set(names.split(",")) - set(feature_names(features)))
+        names = names.split(",")
+        missing = sorted(set(names) - set(feature_names(features)))
         if missing:
             raise ValueError(f"ranker features table lacks the model's columns: {missing}")
-        keys, matrix = _matrix(features.filter(PROTOCOL_ROWS[protocol]), names.split(","))
-        scores = (
-            lightgbm.Booster(model_str=text).predict(matrix, num_threads=1)
-            if len(matrix)
-            else np.zeros(0)
-        )
-        parts.append(
-            pa.table(
-                {
-                    "protocol": pa.array([protocol] * len(scores), pa.string()),
-                    "user_id": pa.array(keys["user_id"], pa.string()),
-                    "item_id": pa.array(keys["item_id"], pa.string()),
-                    "score": pa.array(np.round(np.asarray(scores, np.float64), 12), pa.float64()),
-                }
+        booster = lightgbm.Booster(model_str=text)
+        rows = features.filter(PROTOCOL_ROWS[protocol]).select(", ".join([*KEY_COLUMNS, *names]))
+        batches = []
+        for batch in rows.to_arrow_reader(SCORING_BATCH_ROWS):
+            if batch.num_rows == 0:
+                continue
+            scores = booster.predict(_features(batch, names), num_threads=THREADS)
+            batches.append(
+                pa.record_batch(
+                    {
+                        "protocol": pa.repeat(protocol, batch.num_rows),
+                        "user_id": _own_copy(batch.column("user_id")),
+                        "item_id": _own_copy(batch.column("item_id")),
+                        "score": pa.array(np.round(scores, 12), pa.float64()),
+                    }
+                )
             )
-        )
-    if not parts:
-        return pa.table(
-            {
-                name: pa.array([], kind)
-                for name, kind in [
-                    ("protocol", pa.string()),
-                    ("user_id", pa.string()),
-                    ("item_id", pa.string()),
-                    ("score", pa.float64()),
-                ]
-            }
-        )
+        parts.append(pa.Table.from_batches(batches, _empty_scores().schema))
     return pa.concat_tables(parts)
+
+
+def _own_copy(column: pa.Array) -> pa.Array:
+    """``column`` copied into its own buffers: DuckDB's batches share larger allocations, and
+    keeping a slice of one keeps the whole batch (every feature column) alive."""
+    return pa.concat_arrays([column.cast(pa.string())])
+
+
+def _features(batch: pa.RecordBatch, names: list[str]) -> np.ndarray:
+    """A batch's feature columns as a float64 matrix, NULL as NaN, rounded as in training."""
+    matrix = np.empty((batch.num_rows, len(names)), dtype=np.float64)
+    for position, name in enumerate(names):
+        matrix[:, position] = batch.column(name).cast(pa.float64()).to_numpy(zero_copy_only=False)
+    return np.round(matrix, DECIMALS, out=matrix)
+
+
+def _empty_scores() -> pa.Table:
+    return pa.table(
+        {
+            "protocol": pa.array([], pa.string()),
+            "user_id": pa.array([], pa.string()),
+            "item_id": pa.array([], pa.string()),
+            "score": pa.array([], pa.float64()),
+        }
+    )
 
 
 def importance_table(models: DuckDBPyRelation) -> pa.Table:

@@ -1,18 +1,8 @@
 -- The ranker's candidates at the evaluation cutoff for the evaluated customers (macro
 -- gather_ranker_candidates): what the replayed ranker orders, and what production's ranker learns from.
 {{ gather_ranker_candidates(
-    interactions=ref('eval_fct_interactions'),
-    items=ref('eval_dim_items'),
-    customers=ref('eval_dim_customers'),
-    similarity=ref('eval_item_similarity'),
-    neighbours=ref('eval_user_neighbours'),
-    profiles=ref('eval_user_term_profiles'),
-    item_terms=ref('int_item_terms'),
-    popular_items=ref('eval_popular_items'),
-    intervals=ref('eval_purchase_intervals'),
-    svd_candidates=ref('eval_svd_candidates'),
-    ease_candidates=ref('eval_ease_candidates'),
-    as_of=eval_cutoff_timestamp(),
-    n=number_var('retail_recs__ranker_candidates_per_source'),
-    for_customers=ref('eval_truth')
+    sources=ref('eval_ranker_sources'),
+    max_rows=number_var('retail_recs__ranker_max_candidates'),
+    min_per_kind=number_var('retail_recs__recommendations_per_user'),
+    budget_customers=ref('dim_customers')
 ) }}

@@ -1,16 +1,7 @@
 -- The ranker's candidates for every customer now (macro gather_ranker_candidates).
 {{ gather_ranker_candidates(
-    interactions=ref('fct_interactions'),
-    items=ref('dim_items'),
-    customers=ref('dim_customers'),
-    similarity=ref('item_similarity'),
-    neighbours=ref('int_user_neighbours'),
-    profiles=ref('int_user_term_profiles'),
-    item_terms=ref('int_item_terms'),
-    popular_items=ref('popular_items'),
-    intervals=ref('int_purchase_intervals'),
-    svd_candidates=ref('int_svd_candidates'),
-    ease_candidates=ref('int_ease_candidates'),
-    as_of=as_of_timestamp(),
-    n=number_var('retail_recs__ranker_candidates_per_source')
+    sources=ref('int_ranker_sources'),
+    max_rows=number_var('retail_recs__ranker_max_candidates'),
+    min_per_kind=number_var('retail_recs__recommendations_per_user'),
+    budget_customers=ref('dim_customers')
 ) }}
