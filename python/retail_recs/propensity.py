@@ -1,125 +1,186 @@
-"""Purchase propensity: L2-regularised logistic regression on log-standardized features.
+"""Purchase propensity: candidate classifiers, chosen and calibrated on a later window.
 
-Who is likely to buy again (or buy a category) next period, from the same skewed,
-non-negative customer features the segments use. Logistic regression keeps the model
-explainable (one coefficient per standardized feature) and calibrated enough to rank
-customers for a campaign; ``roc_auc`` and ``log_loss`` measure it on held-out rows.
+Who is likely to buy again next period, from the same skewed, non-negative customer features
+the segments use. What this module adds to scikit-learn (the estimators, ``Pipeline``,
+``CalibratedClassifierCV`` and the metrics):
 
-Features go through ``kmeans.log_standardize`` (ln(1 + x), then mean 0 and sd 1), the one
-transform shared with the clustering, so that coefficients are comparable across features
-and the L2 penalty treats them alike. Prediction reuses the training mean and scale.
+- ``LogStandardizer``: the features' one transform, ``kmeans.log_standardize`` (ln(1 + x),
+  then mean 0 and sd 1), as a transformer, so every candidate sees the same features and
+  prediction reuses the training mean and scale. It makes the logistic regression's
+  coefficients comparable and its L2 penalty fair across features; trees are indifferent to
+  it (a monotone transform).
+- ``CANDIDATES``: L2 logistic regression (explainable), a random forest and gradient
+  boosting (nonlinear), with fixed seeds and one thread, so a rebuild gives the same model.
+- ``select_model``: every candidate fitted on the training snapshot and scored on the
+  validation snapshot (a later window it never saw); the lowest validation log loss wins.
+- ``calibration_method`` and ``fit_production``: the chosen candidate refitted (the same
+  model: the fits are deterministic) and calibrated on the validation window.
+- ``evaluate``: AUC, log loss and Brier score with the conventions of the SQL model
+  propensity_model_metrics (log loss clipped to [1e-15, 1 - 1e-15], no AUC for one outcome).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from retail_recs.kmeans import apply_standardization, log_standardize
 
 logger = logging.getLogger(__name__)
 
-# L-BFGS-B stops on a projected gradient below GTOL (of the mean objective, see fit_logistic),
-# on an iteration that no longer lowers f at all (FTOL = 0: its default, about 2e-9 relative
-# decrease, stops before the coefficients settle to 1e-6), or after MAX_ITERATIONS.
-GTOL = 1e-10
-FTOL = 0.0
-MAX_ITERATIONS = 10_000
+# In order of simplicity: a tie in validation log loss goes to the earlier one.
+CANDIDATES = ("logistic_regression", "random_forest", "gradient_boosting")
+LOGISTIC_REGRESSION = CANDIDATES[0]
+# Log loss clips probabilities to [EPS, 1 - EPS], as propensity_model_metrics does: a
+# confident wrong prediction costs -ln(EPS) ≈ 34.5 instead of infinity.
+LOG_LOSS_EPS = 1e-15
+
+# Newton steps on d + 1 unknowns (d ≈ 15) converge in a few iterations at any n; a tight
+# tolerance lets a rebuild and the known-answer tests agree to 1e-6.
+LOGISTIC_TOL = 1e-10
+LOGISTIC_MAX_ITER = 100
+# Forest: leaves of at least 10 customers smooth the probabilities (an exact 0 or 1, which
+# log loss punishes without limit, needs a pure leaf in every tree); each tree sees a
+# bootstrap of at most 50,000 customers, which bounds the cost at 400,000 customers.
+FOREST_TREES = 200
+FOREST_MIN_LEAF = 10
+FOREST_MAX_SAMPLES = 50_000
+# Boosting: small trees, a slow learning rate and a ridge on leaf values; no early stopping,
+# whose inner split would fail on a shop with a handful of buyers (the validation window
+# judges overfitting instead).
+BOOSTING_ITERATIONS = 200
+BOOSTING_LEARNING_RATE = 0.05
+BOOSTING_LEAVES = 15
+BOOSTING_MIN_LEAF = 20
+BOOSTING_L2 = 1.0
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """AUC (ties count ½; None for one outcome only), log loss (p clipped to
+    [LOG_LOSS_EPS, 1 - LOG_LOSS_EPS]) and Brier score (mean squared error) of probabilities."""
+
+    auc: float | None
+    log_loss: float
+    brier_score: float
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    """One candidate model, measured on the validation snapshot."""
+
+    name: str
+    validation: Evaluation
+    is_chosen: bool
 
 
 @dataclass(frozen=True, eq=False)
-class LogisticModel:
-    """A fitted logistic regression on log1p-standardized features.
+class Production:
+    """The chosen candidate (``model``, fitted on training) and the same model calibrated on
+    validation (``calibrated``; ``model`` itself when ``calibration_method`` is None, the
+    window having one outcome only), served within ``bounds`` (see ``fit_production``)."""
 
-    P(y = 1 | x) = expit(intercept + z · coefficients), z = (ln(1 + max(x, 0)) - mean) / scale.
+    name: str
+    model: Pipeline
+    calibrated: CalibratedClassifierCV | Pipeline
+    calibration_method: str | None
+    bounds: tuple[float, float] = (0.0, 1.0)
 
-    Attributes
-    ----------
-    intercept : float
-        Log-odds at the mean (standardized) customer.
-    coefficients : ndarray, shape (d,)
-        Change in log-odds per standard deviation of ln(1 + x_j).
-    standardized_mean, standardized_scale : ndarray, shape (d,)
-        The training transform (from ``log_standardize``), reused by ``predict_proba``.
-    feature_names : tuple of str
-        One name per column.
-    converged : bool
-        Whether L-BFGS-B met its gradient tolerance.
-    iterations : int
-        L-BFGS-B iterations.
+    def served_probabilities(self, X: np.ndarray) -> np.ndarray:
+        """The calibrated P(y = 1) for each row of raw features X, within ``bounds``."""
+        return np.clip(probabilities(self.calibrated, X), *self.bounds)
+
+
+class LogStandardizer(TransformerMixin, BaseEstimator):
+    """``kmeans.log_standardize`` as a scikit-learn transformer: ``fit`` stores the training
+    mean and scale of ln(1 + x) (``mean_``, ``scale_``), ``transform`` applies them to any
+    rows (``kmeans.apply_standardization``)."""
+
+    def fit(self, X: np.ndarray, y: np.ndarray | None = None) -> LogStandardizer:
+        standardized = log_standardize(X)
+        self.mean_, self.scale_ = standardized.mean, standardized.scale
+        self.n_features_in_ = self.mean_.size
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        check_is_fitted(self)
+        return apply_standardization(X, self.mean_, self.scale_)
+
+
+def checked_candidates(names: Iterable[str]) -> tuple[str, ...]:
+    """The named candidates (a list, or one name), deduplicated, in CANDIDATES order; an error
+    lists the valid ones."""
+    names = [names] if isinstance(names, str) else list(names)
+    unknown = [name for name in names if name not in CANDIDATES]
+    if unknown or not names:
+        raise ValueError(
+            f"propensity candidates must be a non-empty list of {', '.join(CANDIDATES)};"
+            f" got {names!r}"
+        )
+    return tuple(name for name in CANDIDATES if name in names)
+
+
+def make_candidate(name: str, l2: float, seed: int, n_rows: int) -> Pipeline:
+    """An unfitted candidate: ``LogStandardizer`` then the estimator called ``name``.
+
+    The logistic regression minimises Σ log loss + (l2 / 2)‖w‖², the intercept unpenalised
+    (scikit-learn's C = 1 / l2; l2 = 0 is C = ∞, maximum likelihood). The penalty is on the
+    sum, so its weight relative to the data falls as n grows.
     """
+    checked_candidates([name])
+    if name == LOGISTIC_REGRESSION:
+        estimator = LogisticRegression(
+            C=np.inf if l2 == 0 else 1.0 / l2,
+            solver="newton-cholesky",
+            tol=LOGISTIC_TOL,
+            max_iter=LOGISTIC_MAX_ITER,
+        )
+    elif name == "random_forest":
+        estimator = RandomForestClassifier(
+            n_estimators=FOREST_TREES,
+            min_samples_leaf=FOREST_MIN_LEAF,
+            max_samples=FOREST_MAX_SAMPLES if n_rows > FOREST_MAX_SAMPLES else None,
+            random_state=seed,
+            n_jobs=1,
+        )
+    else:
+        estimator = HistGradientBoostingClassifier(
+            learning_rate=BOOSTING_LEARNING_RATE,
+            max_iter=BOOSTING_ITERATIONS,
+            max_leaf_nodes=BOOSTING_LEAVES,
+            min_samples_leaf=BOOSTING_MIN_LEAF,
+            l2_regularization=BOOSTING_L2,
+            early_stopping=False,
+            random_state=seed,
+        )
+    return Pipeline([("standardize", LogStandardizer()), ("model", estimator)])
 
-    intercept: float
-    coefficients: np.ndarray
-    standardized_mean: np.ndarray
-    standardized_scale: np.ndarray
-    feature_names: tuple[str, ...]
-    converged: bool
-    iterations: int
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """P(y = 1) for each row of X (raw features, transformed with the stored statistics).
-
-        Parameters
-        ----------
-        X : ndarray, shape (n, d)
-            Finite raw feature values, the columns of the training data.
-
-        Returns
-        -------
-        ndarray, shape (n,)
-            Probabilities in [0, 1].
-        """
-        Z = apply_standardization(X, self.standardized_mean, self.standardized_scale)
-        return special.expit(self.intercept + Z @ self.coefficients)
-
-
-def fit_logistic(
-    X: np.ndarray,
-    y: np.ndarray,
-    l2: float = 1.0,
-    feature_names: Sequence[str] | None = None,
-) -> LogisticModel:
-    """Fit an L2-regularised logistic regression by L-BFGS-B with the analytic gradient.
-
-    With z_i the log-standardized rows, η_i = b + z_i · w and expit(η) = 1 / (1 + e^{-η}),
-    the objective is the summed log loss plus a ridge penalty on the weights (not the
-    intercept, so that the fitted mean probability follows the data)::
-
-        f(b, w) = Σ_i [ln(1 + e^{η_i}) - y_i η_i] + (l2 / 2) ‖w‖²
-        ∇_b f = Σ_i (expit(η_i) - y_i)        ∇_w f = Σ_i (expit(η_i) - y_i) z_i + l2 · w
-
-    ln(1 + e^η) is ``np.logaddexp(0, η)`` and expit is ``scipy.special.expit``, finite for
-    any η. The penalty is on the sum, not the mean, so its weight relative to the data falls
-    as n grows, as in scikit-learn's ``C = 1 / l2``. f is minimised divided by n (the same
-    minimiser) so that the gradient tolerance means the same at any n. With ``l2 = 0`` this
-    is the maximum-likelihood fit, which does not exist for separable data: the weights
-    then grow until the iterations run out and ``converged`` says so.
-
-    Parameters
-    ----------
-    X : ndarray, shape (n, d)
-        Finite, non-negative raw features (negatives are clipped to 0 by the transform).
-    y : array-like, shape (n,)
-        Outcomes, 0 or 1, both present.
-    l2 : float
-        Ridge penalty, ≥ 0.
-    feature_names : sequence of str, optional
-        d names; default ``x0, x1, ...``.
-
-    Returns
-    -------
-    LogisticModel
+def fit_candidate(
+    name: str, X: np.ndarray, y: np.ndarray, l2: float = 1.0, seed: int = 0
+) -> Pipeline:
+    """Fit candidate ``name`` on one thread: X finite raw features (n, d), y outcomes 0/1
+    with both present, ``l2`` the logistic regression's ridge penalty (≥ 0), ``seed`` the
+    forest's and the boosting's ``random_state``.
 
     Raises
     ------
     ValueError
         On NaN or infinite values, mismatched shapes, outcomes other than 0 and 1, a single
-        class, a negative ``l2`` or the wrong number of feature names.
+        class, a negative ``l2`` or an unknown name.
     """
     X = np.asarray(X)
     if X.ndim != 2:
@@ -129,102 +190,143 @@ def fit_logistic(
         raise ValueError("y must contain both classes, 0 and 1")
     if not (np.isfinite(l2) and l2 >= 0):
         raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
-    names = _feature_names(feature_names, X.shape[1])
-    standardized = log_standardize(X)
-    design = np.column_stack([np.ones(X.shape[0]), standardized.values])
-    result = optimize.minimize(
-        _mean_objective,
-        np.zeros(design.shape[1]),
-        args=(design, y, float(l2)),
-        method="L-BFGS-B",
-        jac=True,
-        options={"gtol": GTOL, "ftol": FTOL, "maxiter": MAX_ITERATIONS},
-    )
-    if not result.success:
-        logger.warning("logistic regression did not converge: %s", result.message)
-    coefficients = np.array(result.x[1:])
-    coefficients.setflags(write=False)
-    return LogisticModel(
-        intercept=float(result.x[0]),
-        coefficients=coefficients,
-        standardized_mean=standardized.mean,
-        standardized_scale=standardized.scale,
-        feature_names=names,
-        converged=bool(result.success),
-        iterations=int(result.nit),
-    )
+    model = make_candidate(name, l2, seed, X.shape[0])
+    with threadpool_limits(limits=1):
+        model.fit(X, y)
+    if name == LOGISTIC_REGRESSION and not logistic_converged(model):
+        logger.warning("logistic regression did not converge in %d iterations", LOGISTIC_MAX_ITER)
+    return model
 
 
-def roc_auc(y: np.ndarray, p: np.ndarray) -> float:
-    """Area under the ROC curve: P(score of a positive > score of a negative), ties count ½.
+def logistic_converged(model: Pipeline) -> bool:
+    """Whether a fitted logistic regression candidate met its tolerance."""
+    estimator = model.named_steps["model"]
+    return bool(np.max(estimator.n_iter_) < estimator.max_iter)
 
-    By the Mann-Whitney U statistic on average ranks (tied scores share their mean rank)::
 
-        AUC = (Σ_{i: y_i = 1} rank_i - n₁ (n₁ + 1) / 2) / (n₁ n₀)
+def probabilities(model: Pipeline | CalibratedClassifierCV, X: np.ndarray) -> np.ndarray:
+    """P(y = 1) for each row of raw features X, on one thread."""
+    with threadpool_limits(limits=1):
+        return model.predict_proba(X)[:, 1]
 
-    Parameters
-    ----------
-    y : array-like, shape (n,)
-        Outcomes, 0 or 1, both present.
-    p : array-like, shape (n,)
-        Finite scores (probabilities or any monotone score).
 
-    Returns
-    -------
-    float
-        In [0, 1]; 0.5 for a score that does not separate the classes.
-    """
+def evaluate(y: np.ndarray, p: np.ndarray) -> Evaluation:
+    """AUC, log loss and Brier score of probabilities ``p`` for outcomes ``y`` (see
+    Evaluation); a ValueError for an empty y, values other than 0 and 1, or p not in [0, 1]."""
     y = _checked_outcomes(y, None)
-    p = _checked_scores(p, y.size)
-    positives = int(y.sum())
-    negatives = y.size - positives
-    if positives == 0 or negatives == 0:
-        raise ValueError("roc_auc needs both classes in y")
-    ranks = stats.rankdata(p)  # average ranks for ties
-    u = ranks[y == 1].sum() - positives * (positives + 1) / 2
-    return float(u / (positives * negatives))
-
-
-def log_loss(y: np.ndarray, p: np.ndarray, eps: float = 1e-15) -> float:
-    """Mean binary cross-entropy -mean(y ln p + (1 - y) ln(1 - p)), p clipped to [eps, 1 - eps].
-
-    The clipping keeps a confident wrong prediction (p = 0 for a positive) finite: it costs
-    -ln(eps) ≈ 34.5 instead of infinity.
-
-    Parameters
-    ----------
-    y : array-like, shape (n,)
-        Outcomes, 0 or 1.
-    p : array-like, shape (n,)
-        Predicted probabilities in [0, 1].
-    eps : float
-        Clipping bound, 0 < eps < 0.5.
-
-    Returns
-    -------
-    float
-    """
-    y = _checked_outcomes(y, None)
-    p = _checked_scores(p, y.size)
-    if np.any((p < 0) | (p > 1)):
+    p = np.asarray(p, dtype=np.float64)
+    if p.shape != y.shape:
+        raise ValueError(f"p has shape {p.shape}, expected {y.shape}")
+    if not np.all((p >= 0) & (p <= 1)):  # NaN fails both comparisons
         raise ValueError("p must be probabilities in [0, 1]")
-    if not 0 < eps < 0.5:
-        raise ValueError(f"eps must be in (0, 0.5), got {eps!r}")
-    p = np.clip(p, eps, 1 - eps)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+    both = 0 < y.sum() < y.size
+    return Evaluation(
+        auc=float(roc_auc_score(y, p)) if both else None,
+        log_loss=float(log_loss(y, np.clip(p, LOG_LOSS_EPS, 1 - LOG_LOSS_EPS), labels=[0, 1])),
+        brier_score=float(brier_score_loss(y, p, pos_label=1)),
+    )
 
 
-def _mean_objective(
-    theta: np.ndarray, design: np.ndarray, y: np.ndarray, l2: float
-) -> tuple[float, np.ndarray]:
-    """f(b, w) / n and its gradient (f in fit_logistic); theta = (b, w), design = [1, Z]."""
-    eta = design @ theta
-    weights = theta[1:]
-    value = np.sum(np.logaddexp(0.0, eta) - y * eta) + 0.5 * l2 * (weights @ weights)
-    gradient = design.T @ (special.expit(eta) - y)
-    gradient[1:] += l2 * weights
-    n = y.size
-    return float(value / n), gradient / n
+def select_model(
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    X_valid: np.ndarray,
+    y_valid: np.ndarray,
+    candidates: Iterable[str] = CANDIDATES,
+    l2: float = 1.0,
+    seed: int = 0,
+) -> list[CandidateResult]:
+    """Fit each candidate on training, measure it on validation, choose the lowest log loss.
+
+    Log loss, not AUC, decides because the probabilities themselves are served (a campaign's
+    ``min_propensity``, expected conversions), so they must be right and not only well
+    ordered; ties go to the earlier candidate in CANDIDATES (the simpler model).
+
+    Returns
+    -------
+    list of CandidateResult
+        One per candidate, in CANDIDATES order; exactly one has ``is_chosen``.
+    """
+    names = checked_candidates(candidates)
+    results = []
+    for name in names:
+        started = time.perf_counter()
+        model = fit_candidate(name, X_train, y_train, l2=l2, seed=seed)
+        results.append(evaluate(y_valid, probabilities(model, X_valid)))
+        logger.info(
+            "%s: validation log loss %.5f, AUC %s, %.1f s",
+            name,
+            results[-1].log_loss,
+            results[-1].auc,
+            time.perf_counter() - started,
+        )
+    chosen = min(range(len(names)), key=lambda i: (results[i].log_loss, i))
+    return [
+        CandidateResult(name, result, i == chosen)
+        for i, (name, result) in enumerate(zip(names, results, strict=True))
+    ]
+
+
+def calibration_method(y_valid: np.ndarray, isotonic_min_customers: int) -> str | None:
+    """How to calibrate on validation outcomes ``y_valid``: None when they hold one outcome
+    only (nothing to calibrate against), 'isotonic' when there are at least
+    ``isotonic_min_customers`` buyers and as many non-buyers, else 'sigmoid'.
+
+    Why sigmoid on a small window: isotonic regression fits a free non-decreasing step
+    function with as many steps as the outcomes support, so with few buyers (or few
+    non-buyers) its steps follow noise and it overfits (scikit-learn's guide: well below
+    ~1,000 calibration samples), while Platt's sigmoid has two parameters and smoothed
+    targets. With enough of both outcomes isotonic corrects any monotone distortion (a
+    forest's probabilities squeezed away from 0 and 1), which a sigmoid cannot.
+    """
+    y = _checked_outcomes(y_valid, None)
+    buyers = int(y.sum())
+    fewer = min(buyers, y.size - buyers)
+    if fewer == 0:
+        return None
+    return "isotonic" if fewer >= isotonic_min_customers else "sigmoid"
+
+
+def fit_production(
+    name: str,
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    X_valid: np.ndarray,
+    y_valid: np.ndarray,
+    l2: float = 1.0,
+    seed: int = 0,
+    isotonic_min_customers: int = 1000,
+) -> Production:
+    """Refit candidate ``name`` on training (the model select_model measured: the fit is
+    deterministic) and calibrate its probabilities on the validation window.
+
+    The fitted model is frozen (``FrozenEstimator``) and one calibrator (``method`` from
+    ``calibration_method``) is fitted on all validation rows: the frozen model is never
+    refitted, so cross-validation folds would only split its predictions, and a window
+    with fewer buyers than folds would fail.
+
+    Isotonic regression gives a step with no buyer in the window probability 0 (and one with
+    no non-buyer 1), a certainty no window supports and that log loss punishes without
+    limit. Its output is bounded by Platt's smoothed targets, the sigmoid's own prior:
+    [1 / (N₀ + 2), (N₁ + 1) / (N₁ + 2)] with N₀ non-buyers and N₁ buyers in the window.
+    """
+    model = fit_candidate(name, X_train, y_train, l2=l2, seed=seed)
+    method = calibration_method(y_valid, isotonic_min_customers)
+    if method is None:
+        logger.warning("validation window has one outcome only: probabilities not calibrated")
+        return Production(name, model, model, None)
+    every_row = np.arange(len(y_valid))
+    calibrated = CalibratedClassifierCV(
+        FrozenEstimator(model), method=method, cv=[(every_row, every_row)], ensemble=False
+    )
+    y = _checked_outcomes(y_valid, len(X_valid))
+    with threadpool_limits(limits=1):
+        calibrated.fit(X_valid, y)
+    if method == "sigmoid":
+        return Production(name, model, calibrated, method)
+    buyers = float(y.sum())
+    bounds = (1.0 / (y.size - buyers + 2.0), (buyers + 1.0) / (buyers + 2.0))
+    return Production(name, model, calibrated, method, bounds)
 
 
 def _checked_outcomes(y: np.ndarray, n: int | None) -> np.ndarray:
@@ -242,23 +344,3 @@ def _checked_outcomes(y: np.ndarray, n: int | None) -> np.ndarray:
     if not np.all((y == 0) | (y == 1)):  # NaN fails both comparisons
         raise ValueError("y must hold only 0 and 1")
     return y
-
-
-def _checked_scores(p: np.ndarray, n: int) -> np.ndarray:
-    """``p`` as a finite float64 vector of length n, or a clear error."""
-    p = np.asarray(p, dtype=np.float64)
-    if p.shape != (n,):
-        raise ValueError(f"p has shape {p.shape}, expected ({n},)")
-    if not np.isfinite(p).all():
-        raise ValueError("p holds NaN or infinite values")
-    return p
-
-
-def _feature_names(names: Sequence[str] | None, d: int) -> tuple[str, ...]:
-    """The given names as a tuple of d strings, or x0..x{d-1}."""
-    if names is None:
-        return tuple(f"x{j}" for j in range(d))
-    names = tuple(names)
-    if len(names) != d or not all(isinstance(name, str) for name in names):
-        raise ValueError(f"feature_names must be {d} strings, got {names!r}")
-    return names

@@ -9,16 +9,20 @@ from __future__ import annotations
 import ast
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-
-from retail_recs.propensity import LogisticModel
+from sklearn.pipeline import Pipeline
 
 logger = logging.getLogger(__name__)
 MISSING_SUFFIX = "__missing"
+# Propensity features are rounded to this many decimals, so that a last-bit difference
+# between engines (ratios such as mean_days_between_orders) cannot move a customer across a
+# tree's split (as the ranker's features).
+DESIGN_DECIMALS = 9
 
 
 def config_value(value: Any) -> Any:
@@ -75,7 +79,8 @@ def with_missing_indicators(features: Sequence[str], table: pa.Table) -> list[st
 
 def design_matrix(table: pa.Table, names: Sequence[str]) -> np.ndarray:
     """The matrix for design columns ``names``: a NULL feature becomes 0, and a name
-    ``<f>__missing`` is 1 where ``f`` is NULL (the missing-indicator method)."""
+    ``<f>__missing`` is 1 where ``f`` is NULL (the missing-indicator method). Values are
+    rounded to DESIGN_DECIMALS."""
     base = [name.removesuffix(MISSING_SUFFIX) for name in names]
     X = float_columns(table, list(dict.fromkeys(base)))
     position = {feature: i for i, feature in enumerate(dict.fromkeys(base))}
@@ -85,7 +90,7 @@ def design_matrix(table: pa.Table, names: Sequence[str]) -> np.ndarray:
         if name.endswith(MISSING_SUFFIX):
             columns.append(np.isnan(values).astype(np.float64))
         else:
-            columns.append(np.nan_to_num(values, nan=0.0))
+            columns.append(np.round(np.nan_to_num(values, nan=0.0), DESIGN_DECIMALS))
     return np.column_stack(columns) if columns else np.empty((table.num_rows, 0))
 
 
@@ -97,38 +102,69 @@ def outcome_vector(table: pa.Table, column: str) -> np.ndarray:
     return pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False)
 
 
-# The propensity model is stored one row per term (propensity_coefficients); its intercept
-# row carries this name.
+# The outcome column of int_customer_snapshots: an order in the horizon after the cutoff.
+OUTCOME = "ordered_in_horizon"
+
+
+@dataclass(frozen=True, eq=False)
+class PropensityData:
+    """The propensity model's design: column names (features, then missing indicators of
+    those with NULLs in training) and the training and validation matrices and outcomes,
+    rows by user_id."""
+
+    names: list[str]
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_valid: np.ndarray
+    y_valid: np.ndarray
+
+    @property
+    def learnable(self) -> bool:
+        """Whether training holds both outcomes (else build_warnings: propensity_not_fitted)."""
+        return len(set(self.y_train.tolist())) == 2
+
+
+def propensity_data(snapshots: pa.Table, features: Sequence[str]) -> PropensityData:
+    """The 'training' and 'validation' rows of int_customer_snapshots as matrices.
+
+    Rows are sorted by user_id here, whatever order the engine returned them in: the forest
+    draws its bootstrap by row position, so every model that fits must see one order.
+    """
+
+    def rows(snapshot: str) -> pa.Table:
+        chosen = snapshots.filter(pc.equal(snapshots.column("snapshot"), snapshot))
+        return chosen.sort_by("user_id")
+
+    training, validation = rows("training"), rows("validation")
+    names = with_missing_indicators(features, training)
+    return PropensityData(
+        names=names,
+        X_train=design_matrix(training, names),
+        y_train=outcome_vector(training, OUTCOME),
+        X_valid=design_matrix(validation, names),
+        y_valid=outcome_vector(validation, OUTCOME),
+    )
+
+
+# The logistic regression candidate is stored one row per term (propensity_coefficients);
+# its intercept row carries this name.
 INTERCEPT_TERM = "(intercept)"
 
 
-def logistic_terms(fitted: LogisticModel) -> dict[str, list]:
-    """A fitted model as columns of one row per term, the intercept first: term, coefficient
-    (rounded to 10 decimals so rebuilds are identical), standardized_mean, standardized_scale
-    (NULL for the intercept)."""
+def logistic_terms(fitted: Pipeline, feature_names: Sequence[str]) -> dict[str, list]:
+    """A fitted logistic regression candidate (``propensity.fit_candidate``) as columns of one
+    row per term, the intercept first: term, coefficient (rounded to 10 decimals so rebuilds
+    are identical), standardized_mean, standardized_scale (NULL for the intercept)."""
+    standardizer, estimator = fitted.named_steps["standardize"], fitted.named_steps["model"]
+    coefficients = estimator.coef_[0]
+    if len(feature_names) != coefficients.size:
+        raise ValueError(f"{coefficients.size} coefficients, {len(feature_names)} feature names")
     return {
-        "term": [INTERCEPT_TERM, *fitted.feature_names],
-        "coefficient": list(
-            np.round(np.concatenate([[fitted.intercept], fitted.coefficients]), 10)
-        ),
-        "standardized_mean": [None, *fitted.standardized_mean],
-        "standardized_scale": [None, *fitted.standardized_scale],
+        "term": [INTERCEPT_TERM, *feature_names],
+        "coefficient": list(np.round(np.concatenate([estimator.intercept_, coefficients]), 10)),
+        "standardized_mean": [None, *standardizer.mean_],
+        "standardized_scale": [None, *standardizer.scale_],
     }
-
-
-def logistic_from_terms(terms: list[dict]) -> LogisticModel:
-    """The model back from rows written by ``logistic_terms`` (plus a ``converged`` column)."""
-    intercept = next(term for term in terms if term["term"] == INTERCEPT_TERM)
-    features = [term for term in terms if term["term"] != INTERCEPT_TERM]
-    return LogisticModel(
-        intercept=intercept["coefficient"],
-        coefficients=np.array([term["coefficient"] for term in features]),
-        standardized_mean=np.array([term["standardized_mean"] for term in features]),
-        standardized_scale=np.array([term["standardized_scale"] for term in features]),
-        feature_names=tuple(term["term"] for term in features),
-        converged=bool(intercept["converged"]),
-        iterations=0,
-    )
 
 
 def feasible_cluster_counts(values: np.ndarray, k_values: Sequence[int]) -> list[int]:

@@ -1,8 +1,12 @@
-"""Tests of the propensity model and its metrics against known answers.
+"""Tests of the propensity model: the logistic candidate, the metrics' conventions, the choice
+of candidate and the calibration.
 
 The logistic fit is checked against the closed-form MLE of a single binary feature (the
 fitted probabilities are the group rates) and against an independent Newton-Raphson (IRLS)
-written here; the metrics against values worked out by hand and pair counting.
+written here; the metrics against values worked out by hand and pair counting. The choice
+of candidate against planted structure (a nonlinear outcome that only trees can follow), the
+calibration against invariants (a sigmoid keeps the ranking; isotonic's mean is the buyer
+rate), and both against a second run (determinism).
 """
 
 from __future__ import annotations
@@ -10,10 +14,23 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
+from retail_recs import segments
 from retail_recs.kmeans import log_standardize
-from retail_recs.propensity import LogisticModel, fit_logistic, log_loss, roc_auc
+from retail_recs.propensity import (
+    CANDIDATES,
+    LOGISTIC_REGRESSION,
+    calibration_method,
+    checked_candidates,
+    evaluate,
+    fit_candidate,
+    fit_production,
+    logistic_converged,
+    probabilities,
+    select_model,
+)
 
 SEED = 5
 
@@ -24,6 +41,16 @@ def synthetic(rng: np.random.Generator, n: int = 400) -> tuple[np.ndarray, np.nd
     Z = log_standardize(X).values
     eta = -0.4 + Z @ np.array([1.2, -0.7])
     y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(np.int64)
+    return X, y
+
+
+def nonlinear(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Customers who buy when their order gap is middling (0.7) and rarely otherwise (0.1):
+    the probability rises then falls along the feature, which no logistic curve can follow.
+    A second feature is noise."""
+    X = np.column_stack([rng.gamma(2.0, 20.0, n), rng.poisson(4.0, n)]).astype(np.float64)
+    middling = (X[:, 0] > 20) & (X[:, 0] < 50)
+    y = (rng.random(n) < np.where(middling, 0.7, 0.1)).astype(np.int64)
     return X, y
 
 
@@ -43,73 +70,99 @@ def newton_irls(X: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
     return theta
 
 
+def logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0):
+    """The logistic candidate and its (intercept, coefficients, standardizer)."""
+    model = fit_candidate(LOGISTIC_REGRESSION, X, y, l2=l2)
+    estimator = model.named_steps["model"]
+    return model, estimator.intercept_[0], estimator.coef_[0], model.named_steps["standardize"]
+
+
 def test_binary_feature_mle_reproduces_the_group_rates():
     # 30 rows with x = 0 (6 positives) and 20 with x = 1 (15 positives): with an intercept and
     # one indicator the MLE fits each group's rate exactly, 0.2 and 0.75.
     x = np.r_[np.zeros(30), np.ones(20)][:, None]
     y = np.r_[np.ones(6), np.zeros(24), np.ones(15), np.zeros(5)]
-    model = fit_logistic(x, y, l2=0.0)
-    assert model.converged
-    np.testing.assert_allclose(
-        model.predict_proba(np.array([[0.0], [1.0]])), [0.2, 0.75], atol=1e-6
-    )
+    model, _, coefficients, standardizer = logistic(x, y, l2=0.0)
+    assert logistic_converged(model)
+    both_groups = probabilities(model, np.array([[0.0], [1.0]]))
+    np.testing.assert_allclose(both_groups, [0.2, 0.75], atol=1e-6)
     # Log-odds difference ln(3) - ln(1/4) = ln 12 per (ln 2 / scale) of standardized x.
-    per_unit = model.coefficients[0] / model.standardized_scale[0] * math.log(2)
+    per_unit = coefficients[0] / standardizer.scale_[0] * math.log(2)
     assert per_unit == pytest.approx(math.log(12), abs=1e-6)
-    assert model.feature_names == ("x0",)
 
 
 @pytest.mark.parametrize("l2", [0.0, 3.0])
 def test_two_features_match_newton_raphson(l2):
     X, y = synthetic(np.random.default_rng(SEED))
-    model = fit_logistic(X, y, l2=l2, feature_names=["orders", "amount"])
+    model, intercept, coefficients, _ = logistic(X, y, l2=l2)
     expected = newton_irls(X, y, l2)
-    assert model.converged and model.iterations > 0
-    assert model.intercept == pytest.approx(expected[0], abs=1e-6)
-    np.testing.assert_allclose(model.coefficients, expected[1:], atol=1e-6)
-    assert model.feature_names == ("orders", "amount")
+    assert logistic_converged(model)
+    assert intercept == pytest.approx(expected[0], abs=1e-6)
+    np.testing.assert_allclose(coefficients, expected[1:], atol=1e-6)
     design = np.column_stack([np.ones(len(y)), log_standardize(X).values])
     np.testing.assert_allclose(
-        model.predict_proba(X), 1 / (1 + np.exp(-(design @ expected))), atol=1e-7
+        probabilities(model, X), 1 / (1 + np.exp(-(design @ expected))), atol=1e-7
     )
 
 
 def test_penalty_shrinks_the_coefficients():
     X, y = synthetic(np.random.default_rng(SEED))
-    norms = [np.linalg.norm(fit_logistic(X, y, l2=l2).coefficients) for l2 in (0.0, 10.0, 100.0)]
+    norms = [np.linalg.norm(logistic(X, y, l2=l2)[2]) for l2 in (0.0, 10.0, 100.0)]
     assert norms[0] > norms[1] > norms[2] > 0
 
 
 def test_prediction_reuses_the_training_transform():
     X, y = synthetic(np.random.default_rng(SEED))
-    model = fit_logistic(X, y)
-    assert isinstance(model, LogisticModel)
+    model, _, _, standardizer = logistic(X, y)
     # A refit on 10 rows would change their standardized values, hence their probabilities.
-    np.testing.assert_array_equal(model.predict_proba(X[:10]), model.predict_proba(X)[:10])
-    np.testing.assert_allclose(model.standardized_mean, log_standardize(X).mean, rtol=1e-15)
+    np.testing.assert_array_equal(probabilities(model, X[:10]), probabilities(model, X)[:10])
+    np.testing.assert_allclose(standardizer.mean_, log_standardize(X).mean, rtol=1e-15)
     with pytest.raises(ValueError, match="columns"):
-        model.predict_proba(X[:, :1])
+        probabilities(model, X[:, :1])
+
+
+def test_logistic_terms_list_the_intercept_then_each_feature():
+    X, y = synthetic(np.random.default_rng(SEED))
+    model, intercept, coefficients, standardizer = logistic(X, y)
+    terms = segments.logistic_terms(model, ["orders", "amount"])
+    assert terms["term"] == [segments.INTERCEPT_TERM, "orders", "amount"]
+    np.testing.assert_allclose(terms["coefficient"], [intercept, *coefficients], atol=1e-10)
+    assert terms["standardized_mean"] == [None, *standardizer.mean_]
+    with pytest.raises(ValueError, match="feature names"):
+        segments.logistic_terms(model, ["orders"])
 
 
 def test_invalid_inputs_raise():
     X = np.array([[1.0], [2.0], [3.0], [4.0]])
     y = np.array([0, 1, 0, 1])
     with pytest.raises(ValueError, match="only 0 and 1"):
-        fit_logistic(X, np.array([0, 1, 2, 1]))
+        fit_candidate(LOGISTIC_REGRESSION, X, np.array([0, 1, 2, 1]))
     with pytest.raises(ValueError, match="only 0 and 1"):
-        fit_logistic(X, np.array([0, 1, np.nan, 1]))
+        fit_candidate(LOGISTIC_REGRESSION, X, np.array([0, 1, np.nan, 1]))
     with pytest.raises(ValueError, match="both classes"):
-        fit_logistic(X, np.ones(4))
+        fit_candidate(LOGISTIC_REGRESSION, X, np.ones(4))
     with pytest.raises(ValueError, match="NaN"):
-        fit_logistic(np.array([[1.0], [np.nan], [3.0], [4.0]]), y)
+        fit_candidate(LOGISTIC_REGRESSION, np.array([[1.0], [np.nan], [3.0], [4.0]]), y)
     with pytest.raises(ValueError, match="3 values, X has 4 rows"):
-        fit_logistic(X, y[:3])
+        fit_candidate(LOGISTIC_REGRESSION, X, y[:3])
     with pytest.raises(ValueError, match="2-d"):
-        fit_logistic(X.ravel(), y)
+        fit_candidate(LOGISTIC_REGRESSION, X.ravel(), y)
     with pytest.raises(ValueError, match="l2"):
-        fit_logistic(X, y, l2=-1.0)
-    with pytest.raises(ValueError, match="feature_names"):
-        fit_logistic(X, y, feature_names=["a", "b"])
+        fit_candidate(LOGISTIC_REGRESSION, X, y, l2=-1.0)
+    with pytest.raises(ValueError, match="logistic_regression, random_forest, gradient_boosting"):
+        fit_candidate("svm", X, y)
+
+
+def test_candidates_are_checked_and_kept_in_order_of_simplicity():
+    assert checked_candidates(["gradient_boosting", "logistic_regression"]) == (
+        "logistic_regression",
+        "gradient_boosting",
+    )
+    assert checked_candidates(["random_forest", "random_forest"]) == ("random_forest",)
+    assert checked_candidates("gradient_boosting") == ("gradient_boosting",)  # --vars one name
+    for bad in (["logistic"], []):
+        with pytest.raises(ValueError, match="non-empty list of logistic_regression"):
+            checked_candidates(bad)
 
 
 def brute_force_auc(y: np.ndarray, p: np.ndarray) -> float:
@@ -120,29 +173,145 @@ def brute_force_auc(y: np.ndarray, p: np.ndarray) -> float:
     return (wins + 0.5 * ties) / (positive.size * negative.size)
 
 
-def test_roc_auc_by_hand():
+def test_auc_by_hand():
     # Pairs (positive, negative): (0.35, 0.1) right, (0.35, 0.4) wrong, (0.8, ·) right twice.
-    assert roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == 0.75
+    assert evaluate([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]).auc == 0.75
     # A tie between the positive and the negative at 0.5 counts ½: (1 + 0.5 + 2) / 4.
-    assert roc_auc([0, 1, 0, 1], [0.2, 0.5, 0.5, 0.9]) == 0.875
-    assert roc_auc([0, 1, 0, 1], [0.3] * 4) == 0.5
+    assert evaluate([0, 1, 0, 1], [0.2, 0.5, 0.5, 0.9]).auc == 0.875
+    assert evaluate([0, 1, 0, 1], [0.3] * 4).auc == 0.5
     rng = np.random.default_rng(SEED)
     y = rng.integers(2, size=300)
-    p = np.round(rng.random(300) + 0.3 * y, 1)  # many ties
-    assert roc_auc(y, p) == pytest.approx(brute_force_auc(y, p), abs=1e-14)
-    with pytest.raises(ValueError, match="both classes"):
-        roc_auc([1, 1, 1], [0.1, 0.2, 0.3])
+    p = np.round(rng.random(300) * 0.7 + 0.3 * y, 1)  # many ties
+    assert evaluate(y, p).auc == pytest.approx(brute_force_auc(y, p), abs=1e-14)
+    # One outcome only: no AUC (NULL in SQL), the other figures still defined.
+    one_outcome = evaluate([1, 1, 1], [0.1, 0.2, 0.3])
+    assert one_outcome.auc is None
+    assert one_outcome.brier_score == pytest.approx((0.81 + 0.64 + 0.49) / 3, rel=1e-15)
     with pytest.raises(ValueError, match="shape"):
-        roc_auc([0, 1], [0.1, 0.2, 0.3])
+        evaluate([0, 1], [0.1, 0.2, 0.3])
 
 
-def test_log_loss_by_hand():
-    # -(ln 0.8 + ln(1 - 0.4)) / 2
-    assert log_loss([1, 0], [0.8, 0.4]) == pytest.approx(-(math.log(0.8) + math.log(0.6)) / 2)
-    # p = 0 for a positive is clipped to 1e-15; p = 1 for a positive costs nothing.
-    assert log_loss([1, 1], [0.0, 1.0]) == pytest.approx(-math.log(1e-15) / 2, rel=1e-12)
-    assert log_loss([0, 1], [0.5, 0.5]) == pytest.approx(math.log(2), rel=1e-15)
+def test_log_loss_and_brier_by_hand():
+    # -(ln 0.8 + ln(1 - 0.4)) / 2; Brier ((0.2)² + (0.4)²) / 2.
+    result = evaluate([1, 0], [0.8, 0.4])
+    assert result.log_loss == pytest.approx(-(math.log(0.8) + math.log(0.6)) / 2, rel=1e-14)
+    assert result.brier_score == pytest.approx(0.1, rel=1e-14)
+    # p = 0 for a positive is clipped to 1e-15 (as in propensity_model_metrics); p = 1 for a
+    # positive costs nothing.
+    assert evaluate([1, 1], [0.0, 1.0]).log_loss == pytest.approx(-math.log(1e-15) / 2, rel=1e-12)
+    assert evaluate([0, 1], [0.5, 0.5]).log_loss == pytest.approx(math.log(2), rel=1e-15)
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        log_loss([0, 1], [0.5, 1.5])
+        evaluate([0, 1], [0.5, 1.5])
     with pytest.raises(ValueError, match="only 0 and 1"):
-        log_loss([0, 3], [0.5, 0.5])
+        evaluate([0, 3], [0.5, 0.5])
+
+
+def test_a_nonlinear_outcome_chooses_trees_over_logistic_regression():
+    X, y = nonlinear(np.random.default_rng(SEED), 4000)
+    results = select_model(X[:2000], y[:2000], X[2000:], y[2000:], seed=1)
+    assert [result.name for result in results] == list(CANDIDATES)
+    by_name = {result.name: result for result in results}
+    (chosen,) = [result for result in results if result.is_chosen]
+    assert chosen.name in ("random_forest", "gradient_boosting")
+    assert chosen.validation.log_loss == min(r.validation.log_loss for r in results)
+    # The trees see the bump: clearly better than the logistic curve, on AUC too.
+    logistic_result = by_name[LOGISTIC_REGRESSION].validation
+    assert chosen.validation.log_loss < logistic_result.log_loss - 0.05
+    assert chosen.validation.auc > logistic_result.auc + 0.1
+
+
+def test_a_linear_outcome_keeps_logistic_regression():
+    # Outcomes drawn from a logistic model of the features: the right model wins on log loss.
+    X, y = synthetic(np.random.default_rng(SEED), n=1400)
+    results = select_model(X[:1000], y[:1000], X[1000:], y[1000:], seed=1)
+    assert [result.name for result in results if result.is_chosen] == [LOGISTIC_REGRESSION]
+
+
+def test_selection_and_production_are_deterministic():
+    X, y = nonlinear(np.random.default_rng(SEED), 1600)
+    split = (X[:800], y[:800], X[800:], y[800:])
+    first, second = select_model(*split, seed=3), select_model(*split, seed=3)
+    assert first == second
+    (chosen,) = [result.name for result in first if result.is_chosen]
+    production = fit_production(chosen, *split, seed=3)
+    again = fit_production(chosen, *split, seed=3)
+    np.testing.assert_array_equal(probabilities(production.model, X), probabilities(again.model, X))
+    np.testing.assert_array_equal(production.served_probabilities(X), again.served_probabilities(X))
+    # The refitted model is the one the selection measured.
+    measured = next(result for result in first if result.is_chosen).validation
+    assert evaluate(y[800:], probabilities(production.model, X[800:])) == measured
+
+
+def test_sigmoid_calibration_keeps_the_ranking_and_the_log_loss_at_most():
+    # Linear truth and a small validation window (fewer than 1000 buyers): a sigmoid on the
+    # logistic regression's log-odds, monotone, so the AUC is unchanged; fitted to these
+    # outcomes, it cannot do worse on them than the identity it can represent.
+    X, y = synthetic(np.random.default_rng(SEED), n=1400)
+    production = fit_production(LOGISTIC_REGRESSION, X[:1000], y[:1000], X[1000:], y[1000:])
+    assert production.calibration_method == "sigmoid"
+    before = evaluate(y[1000:], probabilities(production.model, X[1000:]))
+    after = evaluate(y[1000:], probabilities(production.calibrated, X[1000:]))
+    assert after.auc == pytest.approx(before.auc, abs=1e-12)
+    assert after.log_loss <= before.log_loss + 1e-9
+    served = production.served_probabilities(X[1000:])  # a sigmoid is served unbounded
+    np.testing.assert_array_equal(served, probabilities(production.calibrated, X[1000:]))
+
+
+def test_isotonic_calibration_matches_the_buyer_rate_and_is_never_certain():
+    # Pool-adjacent-violators averages outcomes within each step, so the calibrated mean
+    # over the calibration window is exactly its buyer rate, whatever the model's bias.
+    X, y = nonlinear(np.random.default_rng(SEED), 3000)
+    production = fit_production(
+        "random_forest", X[:1000], y[:1000], X[1000:], y[1000:], isotonic_min_customers=300
+    )
+    assert production.calibration_method == "isotonic"
+    calibrated = probabilities(production.calibrated, X[1000:])
+    assert calibrated.mean() == pytest.approx(y[1000:].mean(), abs=1e-12)
+    # A step without a buyer is 0 there; served, it is Platt's prior 1 / (non-buyers + 2).
+    buyers = int(y[1000:].sum())
+    non_buyers = 2000 - buyers
+    assert calibrated.min() == 0.0
+    served = production.served_probabilities(X)
+    assert served.min() == pytest.approx(1 / (non_buyers + 2), rel=1e-15)
+    assert served.max() <= (buyers + 1) / (buyers + 2)
+    inside = (calibrated > served.min()) & (calibrated < served.max())
+    np.testing.assert_array_equal(served[1000:][inside], calibrated[inside])
+
+
+def test_calibration_method_by_the_rarer_outcome():
+    assert calibration_method(np.zeros(5000), 1000) is None  # one outcome: not calibrated
+    assert calibration_method(np.r_[np.ones(999), np.zeros(5000)], 1000) == "sigmoid"
+    assert calibration_method(np.r_[np.ones(1000), np.zeros(1000)], 1000) == "isotonic"
+    assert calibration_method(np.r_[np.ones(5000), np.zeros(999)], 1000) == "sigmoid"
+
+
+def test_one_validation_outcome_serves_the_model_uncalibrated():
+    X, y = synthetic(np.random.default_rng(SEED))
+    production = fit_production(LOGISTIC_REGRESSION, X, y, X[:20], np.ones(20))
+    assert production.calibration_method is None
+    assert production.calibrated is production.model
+    np.testing.assert_array_equal(
+        production.served_probabilities(X), probabilities(production.model, X)
+    )
+
+
+def test_propensity_data_does_not_depend_on_row_order():
+    # The forest draws its bootstrap by row position: the selection and the refit must see
+    # one order whatever the engine returned. A NULL in training adds a missing indicator.
+    table = pa.table(
+        {
+            "snapshot": ["training", "validation", "training", "scoring", "training"],
+            "user_id": ["c", "a", "a", "a", "b"],
+            "recency_days": [5.0, 1.0, None, 0.0, 9.0],
+            "ordered_in_horizon": [True, False, False, None, True],
+        }
+    )
+    data = segments.propensity_data(table, ["recency_days"])
+    shuffled = segments.propensity_data(table.take([4, 3, 2, 1, 0]), ["recency_days"])
+    assert data.names == ["recency_days", "recency_days__missing"]
+    np.testing.assert_array_equal(data.X_train, [[0.0, 1.0], [9.0, 0.0], [5.0, 0.0]])
+    np.testing.assert_array_equal(data.y_train, [0, 1, 1])
+    np.testing.assert_array_equal(data.X_valid, [[1.0, 0.0]])
+    assert data.learnable
+    for field in ("X_train", "y_train", "X_valid", "y_valid"):
+        np.testing.assert_array_equal(getattr(data, field), getattr(shuffled, field))

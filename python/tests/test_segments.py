@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.metrics import adjusted_rand_score
 
-from retail_recs import kmeans, propensity
+from retail_recs import propensity
 
 from .conftest import query
 
@@ -18,7 +19,7 @@ def test_kmeans_recovers_the_planted_personas(demo_warehouse, ground_truth):
     rows = query(demo_warehouse, "select user_id, cluster_id from customer_clusters")
     planted = [personas[user_id] for user_id, _ in rows]
     found = [cluster_id for _, cluster_id in rows]
-    assert kmeans.adjusted_rand_index(planted, found) >= 0.8
+    assert adjusted_rand_score(planted, found) >= 0.8
 
 
 def test_silhouette_picks_as_many_clusters_as_personas(demo_warehouse):
@@ -100,8 +101,9 @@ def test_sql_metrics_equal_python_metrics(demo_warehouse, split):
         demo_warehouse,
         f"select auc, log_loss, buyers from propensity_model_metrics where split = '{split}'",
     )
-    assert auc == pytest.approx(propensity.roc_auc(y, p), abs=1e-9)
-    assert loss == pytest.approx(propensity.log_loss(y, p), abs=1e-9)
+    expected = propensity.evaluate(y, p)
+    assert auc == pytest.approx(expected.auc, abs=1e-9)
+    assert loss == pytest.approx(expected.log_loss, abs=1e-9)
     assert buyers == y.sum()
 
 
@@ -109,16 +111,39 @@ def test_calibration_deciles_cover_every_scored_customer(demo_warehouse):
     rows = query(
         demo_warehouse,
         """
-        select c.split, sum(c.customers), any_value(m.customers),
+        select c.split, c.calibration, sum(c.customers), any_value(m.customers),
                sum(c.customers * c.buyer_rate), any_value(m.buyers)
         from propensity_calibration c join propensity_model_metrics m using (split)
-        group by c.split
+        group by c.split, c.calibration
         """,
     )
-    assert len(rows) == 2
-    for _, decile_customers, customers, decile_buyers, buyers in rows:
+    assert len(rows) == 4  # training and validation, before and after calibration
+    for _, _, decile_customers, customers, decile_buyers, buyers in rows:
         assert decile_customers == customers
         assert decile_buyers == pytest.approx(buyers)
+
+
+def test_the_chosen_model_is_served_and_calibration_does_not_hurt_it(demo_warehouse):
+    """customer_propensity serves the candidate with the lowest validation log loss, and its
+    calibration on the validation window leaves the validation log loss no worse."""
+    ((chosen, best),) = query(
+        demo_warehouse,
+        "select arg_min(model_name, validation_log_loss), "
+        "count(*) filter (where is_chosen) from propensity_model_selection",
+    )
+    ((served,),) = query(
+        demo_warehouse, "select model_name from propensity_model_selection where is_chosen"
+    )
+    assert best == 1 and served == chosen
+    ((before, after),) = query(
+        demo_warehouse,
+        """
+        select
+            (select validation_log_loss from propensity_model_selection where is_chosen),
+            (select log_loss from propensity_model_metrics where split = 'validation')
+        """,
+    )
+    assert after <= before + 1e-9
 
 
 def test_propensity_scores_every_active_customer_once(demo_warehouse):

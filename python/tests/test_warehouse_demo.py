@@ -145,6 +145,7 @@ def test_a_rebuild_gives_identical_tables(small_demo_data, demo_warehouse, tmp_p
         "customer_clusters",
         "cluster_profiles",
         "propensity_coefficients",
+        "propensity_model_selection",
         "customer_propensity",
         "campaign_audiences",
         "campaign_audience_products",

@@ -1,30 +1,48 @@
-"""Purchase probabilities from the model in propensity_coefficients for every snapshot of
-int_customer_snapshots: training and validation (to measure the model) and scoring (the
-customers' probabilities as of now). Math in retail_recs.propensity.
+"""Purchase probabilities for every snapshot of int_customer_snapshots from the model chosen
+in propensity_model_selection: training and validation (to measure it) and scoring (the
+customers' probabilities as of now). The chosen candidate is refitted on training (the same
+model the selection measured: the fits are deterministic) and calibrated on validation.
+Math in retail_recs.propensity.
 """
 
 import numpy as np
 import pyarrow as pa
 
-from retail_recs import segments
+from retail_recs import propensity, segments
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    terms = dbt.ref("propensity_coefficients").to_arrow_table().to_pylist()
+    features = segments.config_value(dbt.config.get("features"))
+    selection = dbt.ref("propensity_model_selection")
+    chosen = selection.filter("is_chosen").select("model_name").fetchall()
     snapshots = dbt.ref("int_customer_snapshots").to_arrow_table()
-    if not terms:  # no model was fitted (build_warnings: propensity_not_fitted)
+    if not chosen:  # no model was fitted (build_warnings: propensity_not_fitted)
         snapshots = snapshots.slice(0, 0)
-        probability = np.zeros(0)
+        calibrated = uncalibrated = np.zeros(0)
     else:
-        fitted = segments.logistic_from_terms(terms)
-        probability = fitted.predict_proba(segments.design_matrix(snapshots, fitted.feature_names))
+        ((name,),) = chosen
+        data = segments.propensity_data(snapshots, features)
+        production = propensity.fit_production(
+            name,
+            data.X_train,
+            data.y_train,
+            data.X_valid,
+            data.y_valid,
+            l2=float(dbt.config.get("l2")),
+            seed=int(dbt.config.get("seed")),
+            isotonic_min_customers=int(dbt.config.get("isotonic_min_customers")),
+        )
+        X = segments.design_matrix(snapshots, data.names)
+        uncalibrated = propensity.probabilities(production.model, X)
+        calibrated = production.served_probabilities(X)
     return pa.table(
         {
             "snapshot": snapshots.column("snapshot"),
             "user_id": snapshots.column("user_id"),
             "cutoff_at": snapshots.column("cutoff_at"),
-            "purchase_probability": pa.array(np.round(probability, 12), pa.float64()),
+            "purchase_probability": pa.array(np.round(calibrated, 12), pa.float64()),
+            "uncalibrated_probability": pa.array(np.round(uncalibrated, 12), pa.float64()),
             "ordered_in_horizon": snapshots.column("ordered_in_horizon"),
         }
     )

@@ -81,7 +81,7 @@ warnings as (
 
     select
         'propensity_not_fitted' as warning,
-        'propensity_coefficients, customer_propensity' as affected_models,
+        'propensity_coefficients, propensity_model_selection, customer_propensity' as affected_models,
         'The training snapshot has customers of one outcome only (all or none ordered in the '
             || 'horizon): no propensity model is fitted.' as detail
     from figures

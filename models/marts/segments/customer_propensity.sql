@@ -1,6 +1,6 @@
 -- Each customer's probability of ordering within var retail_recs__propensity_horizon_days
--- after the as-of time, from the logistic model in propensity_coefficients, with the decile
--- (10 = likeliest) a campaign can target.
+-- after the as-of time, from the model chosen in propensity_model_selection and calibrated on
+-- the validation window, with the decile (10 = likeliest) a campaign can target.
 with scores as (
     select * from {{ ref('int_propensity_scores') }}
     where snapshot = 'scoring'

@@ -1,6 +1,10 @@
 -- How well the propensity model ranks and how well its probabilities are calibrated, on the
 -- customers it learned from ('training': features at two horizons before the as-of time,
--- outcome in the horizon after) and on the next, unseen horizon ('validation').
+-- outcome in the horizon after) and on the next, unseen horizon ('validation'), for the
+-- calibrated probabilities customer_propensity serves. The calibrator learned from the
+-- validation split, so its figures there are in-sample for the calibration (two parameters
+-- for a sigmoid, a step function for isotonic); propensity_model_selection has every
+-- candidate's validation figures before calibration.
 -- AUC uses average ranks for tied probabilities (Mann-Whitney U).
 with scores as (
     select * from {{ ref('int_propensity_scores') }}
