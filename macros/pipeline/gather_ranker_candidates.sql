@@ -12,13 +12,16 @@
     Called by models int_ranker_candidates, eval_ranker_candidates and
     eval_train_ranker_candidates. -#}
 {% macro gather_ranker_candidates(sources, max_rows, min_per_kind, budget_customers) %}
-{#- A constant in the SQL (counted when the model runs), not a join. -#}
-{%- set per_kind = min_per_kind %}
-{%- if execute %}
-    {%- set customer_count = run_query('select count(*) from ' ~ budget_customers).columns[0].values()[0] %}
-    {%- set per_kind = [min_per_kind, (max_rows / (2 * [customer_count, 1] | max)) | int] | max %}
-{%- endif %}
-with fused as (
+with budget as (
+    select
+        cast(greatest(
+            {{ min_per_kind }},
+            floor({{ max_rows }} / (2 * cast(greatest(count(*), 1) as {{ type_double() }})))
+        ) as {{ dbt.type_bigint() }}) as per_kind
+    from {{ budget_customers }}
+),
+
+fused as (
     select
         user_id,
         item_id,
@@ -39,7 +42,7 @@ kept as (
             ) as candidate_rank
         from fused
     ) as ranked
-    where candidate_rank <= {{ per_kind }}
+    where candidate_rank <= (select per_kind from budget)
 ),
 
 final as (

@@ -12,7 +12,6 @@ import json
 import re
 from datetime import datetime, timezone
 from itertools import combinations
-from math import comb
 from pathlib import Path
 
 import duckdb
@@ -577,20 +576,9 @@ def test_items_carry_category_signal(con: duckdb.DuckDBPyConnection) -> None:
     assert electronics > 4 * grocery
 
 
-def _adjusted_rand(a: np.ndarray, b: np.ndarray) -> float:
-    _, ai = np.unique(a, return_inverse=True)
-    _, bi = np.unique(b, return_inverse=True)
-    table = np.zeros((ai.max() + 1, bi.max() + 1), dtype=np.int64)
-    np.add.at(table, (ai, bi), 1)
-    both = sum(comb(int(x), 2) for x in table.ravel())
-    rows = sum(comb(int(x), 2) for x in table.sum(axis=1))
-    cols = sum(comb(int(x), 2) for x in table.sum(axis=0))
-    expected = rows * cols / comb(len(a), 2)
-    return (both - expected) / ((rows + cols) / 2 - expected)
-
-
 def test_personas_are_recoverable_from_rfm(con: duckdb.DuckDBPyConnection, truth: dict) -> None:
     from scipy.cluster.vq import kmeans2
+    from sklearn.metrics import adjusted_rand_score
 
     assert set(truth["personas"]) == set(PERSONA_NAMES)
     assert sum(truth["persona_counts"].values()) == SIZES["customers"]
@@ -617,7 +605,7 @@ def test_personas_are_recoverable_from_rfm(con: duckdb.DuckDBPyConnection, truth
         inertia = float(((features - centers[labels]) ** 2).sum())
         if inertia < best_inertia:
             best_inertia, best_labels = inertia, labels
-    assert _adjusted_rand(best_labels, np.array([r[1] for r in rfm])) >= 0.8
+    assert adjusted_rand_score(np.array([r[1] for r in rfm]), best_labels) >= 0.8
 
 
 def test_recent_history_predicts_purchases(con: duckdb.DuckDBPyConnection) -> None:
