@@ -417,10 +417,14 @@ def test_an_erasure_request_removes_a_customer_everywhere_on_the_next_build(
         }
     )
     pq.write_table(pa.concat_tables([requests, added]), data / "erasure_requests.parquet")
+    # Their raw response rows: accepted, and quarantined (a duplicate or a rejected row is
+    # erased too).
+    victim_list = ", ".join(repr(v) for v in victims)
     (response_rows,) = query(
         demo_warehouse,
-        "select count(*) from stg_campaign_events where user_id in "
-        f"({', '.join(repr(v) for v in victims)})",
+        f"select (select count(*) from stg_campaign_events where user_id in ({victim_list}))"
+        " + (select count(*) from stg_campaign_events_quarantine"
+        f" where user_id in ({victim_list}))",
     )[0]
 
     # The next build also rotates the coupon key: every code changes, no group does.
