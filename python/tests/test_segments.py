@@ -3,6 +3,8 @@ recovered by k-means, propensity ranks buyers, and the SQL metrics agree with Py
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
@@ -153,3 +155,57 @@ def test_propensity_scores_every_active_customer_once(demo_warehouse):
         "(select count(*) from customer_features where last_event_at is not null)",
     )
     assert scored == active
+
+
+def test_customer_value_serves_the_chosen_model_to_every_customer_who_ordered(demo_warehouse):
+    ((served, distinct, customers, ordered),) = query(
+        demo_warehouse,
+        """
+        select
+            (select any_value(clv_model) from customer_value),
+            (select count(distinct clv_model) from customer_value),
+            (select count(*) from customer_value),
+            (select count(*) from customer_features where order_count > 0)
+        """,
+    )
+    ((chosen, lowest),) = query(
+        demo_warehouse,
+        "select (select model_name from clv_model_metrics where is_chosen),"
+        " (select arg_min(model_name, spend_mae) from clv_model_metrics)",
+    )
+    assert distinct == 1 and served == chosen == lowest
+    assert customers == ordered
+
+
+def test_value_deciles_rank_expected_spend(demo_warehouse):
+    rows = query(
+        demo_warehouse,
+        "select value_decile, min(expected_net_spend), max(expected_net_spend), count(*)"
+        " from customer_value group by value_decile order by value_decile",
+    )
+    assert [decile for decile, *_ in rows] == list(range(1, 11))
+    for (_, _, upper, n), (_, lower, _, m) in itertools.pairwise(rows):
+        assert upper <= lower and abs(n - m) <= 1
+
+
+def test_value_score_is_the_ahp_weighted_mean_of_percentiles(demo_warehouse):
+    """value_score recomputed in Python: percentile = rank among customers who ordered
+    (ties share the lowest rank, as percent_rank), recency counted fewer days best."""
+    import pandas as pd
+
+    weights = dict(query(demo_warehouse, "select criterion, weight from value_criteria_weights"))
+    frame = pd.DataFrame(
+        query(
+            demo_warehouse,
+            "select user_id, recency_days, order_count, monetary_value, expected_net_spend,"
+            " value_score from customer_value",
+        ),
+        columns=["user_id", "recency", "frequency", "monetary", "predicted_value", "score"],
+    )
+    frame["recency"] = -frame["recency"]
+    n = len(frame)
+    expected = sum(
+        weight * (frame[criterion].rank(method="min") - 1) / (n - 1)
+        for criterion, weight in weights.items()
+    )
+    np.testing.assert_allclose(frame["score"], expected, atol=1e-8)
