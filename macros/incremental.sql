@@ -140,13 +140,14 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The materialization of the incremental event models. Their runs delete and update rows in
-    place (the hooks above), which plain Parquet tables on Spark cannot do (that needs Delta
-    or Iceberg), so there they are rebuilt in full each run (README, "Running on Spark"). -#}
-{% macro event_model_materialization() %}
-    {{ return(adapter.dispatch('event_model_materialization', 'retail_recs')()) }}
+{#- The materialization of the incremental models whose runs delete and update rows in place
+    (the event models, with the hooks above, and the frozen campaign audiences), which plain
+    Parquet tables on Spark cannot do (that needs Delta or Iceberg), so there they are rebuilt
+    in full each run (README, "Running on Spark"). -#}
+{% macro in_place_incremental_materialization() %}
+    {{ return(adapter.dispatch('in_place_incremental_materialization', 'retail_recs')()) }}
 {% endmacro %}
 
-{% macro default__event_model_materialization() %}{{ return('incremental') }}{% endmacro %}
+{% macro default__in_place_incremental_materialization() %}{{ return('incremental') }}{% endmacro %}
 
-{% macro spark__event_model_materialization() %}{{ return('table') }}{% endmacro %}
+{% macro spark__in_place_incremental_materialization() %}{{ return('table') }}{% endmacro %}

@@ -7,7 +7,7 @@
 -- are deleted by the post-hook; erased customers by the pre-hook.
 -- depends_on: {{ ref('stg_events_checked') }}, {{ ref('base_erasure_requests') }}
 {{ config(
-    materialized=event_model_materialization(),
+    materialized=in_place_incremental_materialization(),
     unique_key=['user_id', 'item_id'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',

@@ -17,7 +17,7 @@
 -- (as does a change to the seeds of the rules).
 -- depends_on: {{ ref('base_erasure_requests') }}
 {{ config(
-    materialized=event_model_materialization(),
+    materialized=in_place_incremental_materialization(),
     unique_key='row_key',
     incremental_strategy='delete+insert',
     on_schema_change='fail',

@@ -15,6 +15,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -451,3 +452,81 @@ def test_an_erasure_request_removes_a_customer_everywhere_on_the_next_build(
         assert after[key]["treatment_bucket"] == before[key]["treatment_bucket"]
         if after[key]["experiment_group"] == "treatment":
             assert after[key]["coupon_code"] != before[key]["coupon_code"]
+
+
+def test_a_sent_audience_stays_frozen_when_segments_change(
+    demo_warehouse, small_demo_data, tmp_path
+):
+    """Send (the fixture's round), then new events make treated customers big spenders and
+    move the as-of time; the rebuild keeps every sent audience row and the experiment's
+    inputs as they were, while the customers' segments do change."""
+    sent = {
+        campaign_id
+        for (campaign_id,) in query(
+            demo_warehouse,
+            "select distinct campaign_id from stg_campaign_events where event_type = 'sent'",
+        )
+    }
+    assert sent
+    movers = [
+        user_id
+        for (user_id,) in query(
+            demo_warehouse,
+            "select distinct a.user_id from campaign_audiences a"
+            " join customer_rfm r using (user_id)"
+            " where a.experiment_group = 'treatment' and r.rfm_segment not in ('Champions')"
+            " order by a.user_id limit 5",
+        )
+    ]
+    assert len(movers) == 5
+    data, db = tmp_path / "data", tmp_path / "warehouse.duckdb"
+    shutil.copytree(small_demo_data, data)
+    shutil.copy(demo_warehouse, db)
+    events = pq.read_table(data / "events.parquet")
+    (latest,) = query(demo_warehouse, "select max(event_at) from stg_events")[0]
+    template = events.slice(0, 1).to_pylist()[0]
+    (item_id,) = query(demo_warehouse, "select item_id from dim_items order by item_id limit 1")[0]
+    new_rows = [
+        {
+            **template,
+            "event_id": f"EFROZEN{i:04d}",
+            "user_id": user_id,
+            "item_id": item_id,
+            "event_type": "purchase",
+            "event_at": f"{latest.date()} 12:00:{order:02d}",
+            "session_id": f"SFROZEN{i:04d}",
+            "order_id": f"OFROZEN{i:04d}",
+            "quantity": 50,
+            "unit_price": 99.0,
+        }
+        for i, (user_id, order) in enumerate((u, k) for u in movers for k in range(12))
+    ]
+    pq.write_table(
+        pa.concat_tables([events, pa.Table.from_pylist(new_rows, schema=events.schema)]),
+        data / "events.parquet",
+    )
+
+    def frozen_rows(db_path: Path) -> tuple[list, list, list]:
+        in_sent = ", ".join(f"'{c}'" for c in sorted(sent))
+        return tuple(
+            query(db_path, f"select * from {table} where campaign_id in ({in_sent}) order by all")
+            for table in (
+                "campaign_audiences",
+                "campaign_audience_products",
+                "int_campaign_outcomes",
+            )
+        )
+
+    before = frozen_rows(demo_warehouse)
+    # The same shop's files, moved: the warehouse's record of its sources follows them.
+    con = duckdb.connect(str(db))
+    con.execute(
+        "update retail_recs_build_sources set location = replace(location, ?, ?)",
+        [str(small_demo_data), str(data)],
+    )
+    con.close()
+    assert run_dbt("build", data, db).success
+    assert frozen_rows(db) == before
+    segments_before = dict(query(demo_warehouse, "select user_id, rfm_segment from customer_rfm"))
+    segments_after = dict(query(db, "select user_id, rfm_segment from customer_rfm"))
+    assert any(segments_after[u] != segments_before[u] for u in movers)

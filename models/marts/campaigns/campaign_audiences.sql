@@ -4,6 +4,20 @@
 -- frequency cap. The order and the campaign-to-campaign conflicts come from the seed at
 -- compile time; each step is one CTE over one row per customer, so the SQL stays linear in
 -- the number of campaigns and portable (no recursion).
+--
+-- Frozen at the send (macros/frozen_audiences.sql): the rows of a campaign with a send in
+-- stg_campaign_events are kept as they were, and later campaigns are decided against the
+-- frozen admissions of earlier ones.
+-- depends_on: {{ ref('stg_campaign_events') }}, {{ ref('base_erasure_requests') }}, {{ ref('campaigns') }}
+{{ config(
+    materialized=in_place_incremental_materialization(),
+    unique_key='campaign_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    full_refresh=false,
+    pre_hook=["{{ delete_erased_customers() }}", "{{ delete_removed_campaigns() }}"]
+) }}
+{%- set frozen = frozen_campaign_ids() -%}
 {%- set campaign_order = [] -%}
 {%- set conflicts = [] -%}
 {#- Before the seed is loaded (dbt compile or docs generate on an empty warehouse) there is
@@ -69,21 +83,54 @@ candidates_grouped as (
         on candidates.campaign_id = campaigns.campaign_id
 ),
 
--- One row per customer, four flags per campaign (by position in the order).
+-- Today's candidates, and the members of frozen campaigns as they were sent.
+flag_rows as (
+    select
+        user_id,
+        campaign_id,
+        base_exclusion_reason,
+        was_recently_messaged,
+        assigned_group,
+        cast(null as {{ dbt.type_string() }}) as frozen_group
+    from candidates_grouped
+    {%- if frozen %}
+    union all
+    select
+        user_id,
+        campaign_id,
+        cast(null as {{ dbt.type_string() }}),
+        false,
+        cast(null as {{ dbt.type_string() }}),
+        experiment_group
+    from {{ this }}
+    where is_eligible and not ({{ not_frozen('campaign_id', frozen) }})
+    {%- endif %}
+),
+
+-- One row per customer, three flags per campaign (by position in the order); a frozen
+-- campaign's admission and group are the ones sent.
 customer_flags as (
     select
         user_id
         {%- for campaign_id in campaign_order %}
         {%- set i = loop.index %}
-        {%- set is_campaign = "campaign_id = '" ~ (campaign_id | replace("'", "''")) ~ "'" %},
+        {%- set is_campaign = "campaign_id = '" ~ (campaign_id | replace("'", "''")) ~ "'" %}
+        {%- if campaign_id in frozen %},
+        max(case when {{ is_campaign }} and frozen_group is not null then 1 else 0 end)
+            as is_open_{{ i }},
+        0 as was_messaged_{{ i }},
+        max(case when {{ is_campaign }} and frozen_group = 'treatment' then 1 else 0 end)
+            as is_treated_{{ i }}
+        {%- else %},
         max(case when {{ is_campaign }} and base_exclusion_reason is null then 1 else 0 end)
             as is_open_{{ i }},
         max(case when {{ is_campaign }} and was_recently_messaged then 1 else 0 end)
             as was_messaged_{{ i }},
         max(case when {{ is_campaign }} and assigned_group = 'treatment' then 1 else 0 end)
             as is_treated_{{ i }}
+        {%- endif %}
         {%- endfor %}
-    from candidates_grouped
+    from flag_rows
     group by user_id
 ),
 
@@ -106,6 +153,10 @@ step_0 as (
 {%- endfor %}
 {%- set overlap_condition = overlapping | join(' or ') if overlapping else '1 = 0' %}
 {%- set cap_condition = (['was_messaged_' ~ i ~ ' = 1'] + capping) | join(' or ') %}
+{#- A frozen campaign admitted whom it sent to: no rule is re-applied. #}
+{%- if campaign_id in frozen %}
+    {%- set overlap_condition, cap_condition = '1 = 0', '1 = 0' %}
+{%- endif %}
 step_{{ i }} as (
     select
         *,
@@ -205,6 +256,7 @@ final as (
     left join message_products
         on classified.campaign_id = message_products.campaign_id
         and classified.user_id = message_products.user_id
+    where {{ not_frozen('classified.campaign_id', frozen) }}
 )
 
 select * from final

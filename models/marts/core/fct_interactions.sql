@@ -8,7 +8,7 @@
 -- the affinity, which the new as-of time moves.
 -- depends_on: {{ ref('stg_events_checked') }}, {{ ref('base_erasure_requests') }}
 {{ config(
-    materialized=event_model_materialization(),
+    materialized=in_place_incremental_materialization(),
     unique_key=['user_id', 'item_id'],
     incremental_strategy='delete+insert',
     on_schema_change='fail',
