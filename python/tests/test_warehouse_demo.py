@@ -127,6 +127,7 @@ def test_a_rebuild_gives_identical_tables(small_demo_data, demo_warehouse, tmp_p
         "dim_items",
         "dim_customers",
         "item_similarity",
+        "item_centrality",
         "svd_item_factors",
         "recommendations_svd",
         "item_similarity_svd",
