@@ -6,43 +6,8 @@ with items as (
     select item_id, name, description, category from {{ ref('dim_items') }}
 ),
 
-stopwords as (
-    select lower(word) as word from {{ ref('stopwords') }}
-),
-
-item_texts as (
-    select
-        item_id,
-        coalesce(name, '') || ' ' || coalesce(description, '') || ' ' || coalesce(category, '')
-            as item_text
-    from items
-),
-
-tokens as (
-    {{ tokenize('item_texts', 'item_id', 'item_text') }}
-),
-
--- Short tokens, stopwords and bare numbers (sizes, quantities, years) carry no taste.
-terms as (
-    select
-        tokens.item_id,
-        tokens.token as term
-    from tokens
-    left join stopwords
-        on tokens.token = stopwords.word
-    where stopwords.word is null
-        and tokens.token <> ''
-        and length(tokens.token) >= {{ number_var('retail_recs__content_min_token_length') }}
-        and not {{ regex_matches('tokens.token', '[0-9]+') }}
-),
-
 term_counts as (
-    select
-        item_id,
-        term,
-        count(*) as term_count
-    from terms
-    group by item_id, term
+    {{ extract_item_terms('items', ['name', 'description', 'category']) }}
 ),
 
 document_frequencies as (
