@@ -69,11 +69,17 @@ def fit(X: sparse.csr_matrix, labels: np.ndarray) -> MultinomialNB:
     return MultinomialNB(alpha=ALPHA).fit(X, labels)
 
 
+def learnable(X: sparse.csr_matrix, labels: np.ndarray) -> bool:
+    """Whether naive Bayes can learn from these rows: two categories or more, and at least
+    one term in the vocabulary (a catalogue without names or descriptions has none)."""
+    return X.shape[1] > 0 and len(set(labels.tolist())) >= 2
+
+
 def evaluate(X: sparse.csr_matrix, labels: np.ndarray, held_out: np.ndarray) -> Metrics | None:
     """Train on the categorised items not held out, score the held-out ones; None when either
-    side is empty or training has one category (nothing to classify)."""
+    side is empty or training cannot be learned from (``learnable``)."""
     train, test = ~held_out, held_out
-    if not train.any() or not test.any() or len(np.unique(labels[train])) < 2:
+    if not train.any() or not test.any() or not learnable(X[train], labels[train]):
         return None
     model = fit(X[train], labels[train])
     predicted = model.predict(X[test])

@@ -50,6 +50,9 @@ def test_evaluation_beats_the_majority_on_separable_text_and_needs_two_categorie
     assert metrics.majority_category == "fruit" and metrics.majority_accuracy == 0.5
     one_category = np.array(["fruit"] * 6, dtype=object)
     assert cc.evaluate(X, one_category, held) is None
+    # A catalogue without names or descriptions has no term to learn from.
+    assert cc.evaluate(np.zeros((6, 0)), labels, held) is None
+    assert not cc.learnable(np.zeros((6, 0)), labels)
 
 
 def test_demo_categories_are_recovered_from_item_text(demo_warehouse):

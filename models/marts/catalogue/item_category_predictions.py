@@ -22,7 +22,7 @@ def model(dbt, session):
     )
     labelled = data.labelled
     unknown = np.flatnonzero(~labelled)
-    if len(set(data.labels[labelled])) < 2:
+    if not category_classifier.learnable(data.X[labelled], data.labels[labelled]):
         unknown = unknown[:0]
     predicted, probability = np.array([], dtype=object), np.array([])
     if len(unknown):
