@@ -16,8 +16,9 @@ the metrics) and SciPy (Spearman's rank correlation):
   (a stationary rate: H / h times the orders and spend), with P(at least one order) =
   1 - exp(-expected orders), the Poisson chance of a non-zero count.
 
-Why no BG/NBD: its maintained implementation (PyMC-Marketing) is not installable offline
-here, and ``lifetimes`` has been unmaintained since 2020 (README, decision log).
+Why no BG/NBD yet: its maintained implementation (PyMC-Marketing) would bring PyMC, PyTensor
+and their plotting stack into every build, and ``lifetimes`` has been unmaintained since 2020
+(README, decision log).
 """
 
 from __future__ import annotations
