@@ -118,11 +118,11 @@ class ClassifierData:
 
 
 def classifier_data(
-    item_ids: list[str], categories: list[str | None], term_rows: dict[str, np.ndarray]
+    item_categories: list[tuple[str, str | None]], term_rows: dict[str, np.ndarray]
 ) -> ClassifierData:
-    """The items (any order; sorted here) with their category, and int_item_description_terms
-    as columns item_id, term, term_count."""
-    order = sorted(range(len(item_ids)), key=item_ids.__getitem__)
-    items = [item_ids[i] for i in order]
+    """The rows of int_item_given_categories (item_id, given_category; any order, sorted
+    here) and int_item_description_terms as columns item_id, term, term_count."""
+    rows = sorted(item_categories)
+    items = [item for item, _ in rows]
     X = term_matrix(items, term_rows["item_id"], term_rows["term"], term_rows["term_count"])
-    return ClassifierData(items, X, np.array([categories[i] for i in order], dtype=object))
+    return ClassifierData(items, X, np.array([category for _, category in rows], dtype=object))

@@ -13,10 +13,8 @@ from retail_recs import category_classifier
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    items = dbt.ref("int_item_given_categories").fetchall()
     data = category_classifier.classifier_data(
-        [item for item, _ in items],
-        [category for _, category in items],
+        dbt.ref("int_item_given_categories").fetchall(),
         dbt.ref("int_item_description_terms").fetchnumpy(),
     )
     labelled = data.labelled
