@@ -3,10 +3,16 @@
     summed from the customer-item totals (total_interactions) plus the guests' events, and
     distinct orders are counted from the basket items (one row per order and item), so the
     model never scans all events.
+    Categories come from `categories` (item_categories: given, predicted or derived from the
+    item's topic), which depends on the catalogue only, so the replay shares it.
     Called by model dim_items and by its evaluation replay. -#}
-{% macro describe_items(items, totals, events, basket_items, purchase_intervals) %}
+{% macro describe_items(items, categories, totals, events, basket_items, purchase_intervals) %}
 with items as (
     select * from {{ items }}
+),
+
+categories as (
+    select item_id, category, category_top, category_source from {{ categories }}
 ),
 
 totals as (
@@ -89,11 +95,9 @@ joined as (
     select
         items.item_id,
         items.name,
-        coalesce(items.category, {{ uncategorized() }}) as category,
-        coalesce(
-            {{ dbt.split_part('items.category', string_var_literal('retail_recs__category_separator'), 1) }},
-            {{ uncategorized() }}
-        ) as category_top,
+        coalesce(categories.category, {{ uncategorized() }}) as category,
+        coalesce(categories.category_top, {{ uncategorized() }}) as category_top,
+        coalesce(categories.category_source, 'none') as category_source,
         items.brand,
         items.description,
         items.price,
@@ -111,6 +115,8 @@ joined as (
         popularity.first_event_at,
         popularity.last_event_at
     from items
+    left join categories
+        on items.item_id = categories.item_id
     left join popularity
         on items.item_id = popularity.item_id
     left join order_counts
@@ -126,6 +132,7 @@ final as (
         name,
         category,
         category_top,
+        category_source,
         brand,
         description,
         price,

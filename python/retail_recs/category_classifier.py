@@ -2,9 +2,8 @@
 
 What this module adds to scikit-learn (``MultinomialNB``, ``accuracy_score``, ``f1_score``):
 
-- ``term_matrix``: items-by-terms counts (SciPy sparse) from the warehouse's own tokens
-  (int_item_description_terms), so the classifier reads the text exactly as the content
-  recommender does.
+- ``classifier_data``: items-by-terms counts of int_item_description_terms
+  (retail_recs.item_text) beside each item's given category.
 - ``holdout``: a deterministic share of the categorised items (by a hash of item_id, so a
   rebuild holds out the same ones) kept out of training to measure the classifier against the
   majority class.
@@ -22,6 +21,8 @@ from scipy import sparse
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.naive_bayes import MultinomialNB
 
+from retail_recs.item_text import term_matrix
+
 # Laplace smoothing: a term never seen with a category does not rule it out.
 ALPHA = 1.0
 # Probabilities are rounded so that a rebuild (and Spark) stores the same values.
@@ -38,19 +39,6 @@ class Metrics:
     macro_f1: float
     majority_category: str
     majority_accuracy: float
-
-
-def term_matrix(
-    items: list[str], term_items: np.ndarray, terms: np.ndarray, counts: np.ndarray
-) -> sparse.csr_matrix:
-    """Counts as an items-by-terms matrix, rows in ``items`` order (an item with no term is an
-    empty row), columns in sorted term order."""
-    row_of = {item: i for i, item in enumerate(items)}
-    vocabulary, columns = np.unique(terms.astype(str), return_inverse=True)
-    rows = np.array([row_of[item] for item in term_items], dtype=np.int64)
-    return sparse.csr_matrix(
-        (np.asarray(counts, np.float64), (rows, columns)), shape=(len(items), len(vocabulary))
-    )
 
 
 def holdout(items: list[str], share: float) -> np.ndarray:
@@ -124,5 +112,5 @@ def classifier_data(
     here) and int_item_description_terms as columns item_id, term, term_count."""
     rows = sorted(item_categories)
     items = [item for item, _ in rows]
-    X = term_matrix(items, term_rows["item_id"], term_rows["term"], term_rows["term_count"])
+    X, _ = term_matrix(items, term_rows["item_id"], term_rows["term"], term_rows["term_count"])
     return ClassifierData(items, X, np.array([category for _, category in rows], dtype=object))

@@ -5,18 +5,20 @@ import numpy as np
 import pytest
 
 from retail_recs import category_classifier as cc
+from retail_recs.item_text import term_matrix
 
 from .conftest import query
 
 
 def test_term_matrix_rows_follow_the_items_and_columns_the_sorted_terms():
-    X = cc.term_matrix(
+    X, vocabulary = term_matrix(
         ["i1", "i2", "i3"],
         np.array(["i2", "i1", "i1"], dtype=object),
         np.array(["b", "b", "a"], dtype=object),
         np.array([3, 1, 2]),
     )
     np.testing.assert_array_equal(X.toarray(), [[2, 1], [0, 3], [0, 0]])
+    assert vocabulary.tolist() == ["a", "b"]
 
 
 def test_naive_bayes_probability_by_hand():

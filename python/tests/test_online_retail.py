@@ -177,6 +177,34 @@ def test_segments_on_real_customers(online_retail_warehouse):
     assert labels and not any("uncategorized" in label for label in labels)
 
 
+def test_an_uncategorised_catalogue_gets_topic_categories(online_retail_warehouse):
+    """Online Retail's items have descriptions and no category: every item with a term gets
+    its dominant topic's label as category, and the final list's reasons name those topics.
+    The items left 'Uncategorized' have no text at all."""
+    ((with_terms, topic_categories, left_with_text),) = query(
+        online_retail_warehouse,
+        "select count(*) filter (where item_id in (select item_id from int_item_terms)),"
+        " count(*) filter (where category_source = 'topic'),"
+        " count(*) filter (where category_source = 'none'"
+        "   and coalesce(name, description) is not null"
+        "   and item_id in (select item_id from int_item_terms))"
+        " from dim_items",
+    )
+    assert with_terms > 3000 and topic_categories == with_terms and left_with_text == 0
+    labels = {
+        label for (label,) in query(online_retail_warehouse, "select topic_label from topic_terms")
+    }
+    interests = [
+        reason.removeprefix("Matches your interest in ")
+        for (reason,) in query(
+            online_retail_warehouse,
+            "select distinct reason from recommendations"
+            " where reason like 'Matches your interest in %'",
+        )
+    ]
+    assert interests and set(interests) <= labels, (interests, labels)
+
+
 def test_recommenders_clear_the_quality_floors(online_retail_warehouse):
     """Train before 2011-09-01, test from then on (dbt_vars.json of the converted data),
     customers and items seen in training, k = 10: the best new-item recommender reaches

@@ -2,5 +2,6 @@
 -- the category classifier learns from and the items it predicts.
 select
     item_id,
-    case when category_top <> {{ uncategorized() }} then category_top end as given_category
-from {{ ref('dim_items') }}
+    {{ dbt.split_part('category', string_var_literal('retail_recs__category_separator'), 1) }}
+        as given_category
+from {{ ref('stg_items') }}

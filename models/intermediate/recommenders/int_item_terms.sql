@@ -2,8 +2,10 @@
 -- (name, description and category). A term found in many items says little about any of
 -- them (idf = ln(items / items with the term)); L2 normalisation per item keeps long
 -- descriptions from outweighing short ones, so a dot product of two vectors is a cosine.
+-- It reads the catalogue as the source gave it (stg_items): dim_items' categories are derived
+-- from these terms for uncategorised items (item_categories).
 with items as (
-    select item_id, name, description, category from {{ ref('dim_items') }}
+    select item_id, name, description, category from {{ ref('stg_items') }}
 ),
 
 term_counts as (
