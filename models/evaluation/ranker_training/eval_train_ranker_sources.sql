@@ -7,7 +7,7 @@
     similarity=ref('eval_train_item_similarity'),
     neighbours=ref('eval_train_user_neighbours'),
     profiles=ref('eval_train_user_term_profiles'),
-    item_terms=ref('int_item_terms'),
+    item_terms=ref('int_item_content_terms'),
     popular_items=ref('eval_train_popular_items'),
     intervals=ref('eval_train_purchase_intervals'),
     svd_candidates=ref('eval_train_svd_candidates'),

@@ -1,8 +1,8 @@
 -- Ranker-training replay of int_user_term_profiles on the events up to the ranker's training cutoff (same macro, training inputs).
--- Item terms come from the catalogue text alone, so the production int_item_terms serves.
+-- Item terms and topics come from the catalogue text alone, so the production int_item_content_terms serves.
 {{ build_user_term_profiles(
     interactions=ref('eval_train_fct_interactions'),
-    item_terms=ref('int_item_terms'),
+    item_terms=ref('int_item_content_terms'),
     customers=ref('eval_train_dim_customers'),
     items=ref('eval_train_dim_items')
 ) }}

@@ -7,7 +7,7 @@
     similarity=ref('eval_item_similarity'),
     neighbours=ref('eval_user_neighbours'),
     profiles=ref('eval_user_term_profiles'),
-    item_terms=ref('int_item_terms'),
+    item_terms=ref('int_item_content_terms'),
     popular_items=ref('eval_popular_items'),
     intervals=ref('eval_purchase_intervals'),
     svd_candidates=ref('eval_svd_candidates'),

@@ -1,7 +1,7 @@
 -- Evaluation replay of recommendations_content on the events up to the evaluation cutoff (same macro, training inputs).
 {{ recommend_content(
     profiles=ref('eval_user_term_profiles'),
-    item_terms=ref('int_item_terms'),
+    item_terms=ref('int_item_content_terms'),
     customers=ref('eval_dim_customers'),
     items=ref('eval_dim_items'),
     interactions=ref('eval_fct_interactions'),

@@ -2,7 +2,7 @@
 -- the training events, with no purchased item recommended again (repeat_purchases=false).
 {{ recommend_content(
     profiles=ref('eval_user_term_profiles'),
-    item_terms=ref('int_item_terms'),
+    item_terms=ref('int_item_content_terms'),
     customers=ref('eval_dim_customers'),
     items=ref('eval_dim_items'),
     interactions=ref('eval_fct_interactions'),

@@ -7,7 +7,7 @@
     similarity=ref('item_similarity'),
     neighbours=ref('int_user_neighbours'),
     profiles=ref('int_user_term_profiles'),
-    item_terms=ref('int_item_terms'),
+    item_terms=ref('int_item_content_terms'),
     popular_items=ref('popular_items'),
     intervals=ref('int_purchase_intervals'),
     svd_candidates=ref('int_svd_candidates'),
