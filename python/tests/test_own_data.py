@@ -340,7 +340,8 @@ def test_ids_that_are_contacts_fail_the_build_naming_where(tmp_path):
     for name in ("events.csv", "customers.csv"):
         path = folder / name
         path.write_text(path.read_text().replace("C001", "ada.lovelace@example.org"))
-    completed = build(folder, tmp_path / "w.duckdb")
+    # The check runs on dim_customers: its ancestors are the build that must fail.
+    completed = build(folder, tmp_path / "w.duckdb", "--", "--select", "+dim_customers")
     assert completed.returncode != 0
     (line,) = [line for line in completed.stdout.splitlines() if "Email- or phone-shaped" in line]
     assert "dim_customers.user_id" in line and "README.md, section 'Privacy'" in line
@@ -353,7 +354,10 @@ def test_an_evaluation_window_after_the_data_fails_naming_the_vars(tmp_path):
     assert_evaluation_has_customers instead of publishing empty metrics."""
     folder = tiny_shop(tmp_path / "shop")
     late = '{"retail_recs__eval_cutoff": "2030-01-01"}'
-    completed = build(folder, tmp_path / "w.duckdb", "--vars", late)
+    # The check reads eval_truth: its ancestors are the build that must fail.
+    completed = build(
+        folder, tmp_path / "w.duckdb", "--vars", late, "--", "--select", "+eval_truth+"
+    )
     assert completed.returncode != 0
     assert "Failure in test assert_evaluation_has_customers" in completed.stdout
     failures = [line for line in completed.stdout.splitlines() if "Failure in test" in line]
