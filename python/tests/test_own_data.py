@@ -354,10 +354,7 @@ def test_an_evaluation_window_after_the_data_fails_naming_the_vars(tmp_path):
     assert_evaluation_has_customers instead of publishing empty metrics."""
     folder = tiny_shop(tmp_path / "shop")
     late = '{"retail_recs__eval_cutoff": "2030-01-01"}'
-    # The check reads eval_truth: its ancestors are the build that must fail.
-    completed = build(
-        folder, tmp_path / "w.duckdb", "--vars", late, "--", "--select", "+eval_truth+"
-    )
+    completed = build(folder, tmp_path / "w.duckdb", "--vars", late)
     assert completed.returncode != 0
     assert "Failure in test assert_evaluation_has_customers" in completed.stdout
     failures = [line for line in completed.stdout.splitlines() if "Failure in test" in line]
