@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -10,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from retail_recs import online_retail
+from retail_recs import build, online_retail
 from retail_recs.build import run_dbt
 from retail_recs.demo_data import load_ground_truth
 from retail_recs.demo_data.responses import load_campaign_truth, simulate_responses
@@ -21,6 +23,31 @@ ONLINE_RETAIL_FILE = Path(
         "RETAIL_RECS_ONLINE_RETAIL", PROJECT_DIR.parent / "shared/data/online_retail.parquet"
     )
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def target_path_per_vars(tmp_path_factory):
+    """dbt parses the whole project again whenever --vars differ from the last parse in its
+    target path (about 10 s of CPU for this project, against 2 s for a partial parse), and the
+    suite alternates between data folders, each with its own source vars. One target path per
+    set of vars (and profile target) keeps every set's partial parse. In-process invocations
+    only (run_dbt, spark_build.invoke); one that names its own target path keeps it."""
+    root = tmp_path_factory.mktemp("dbt_targets")
+    with_default_target = build.dbt_args
+
+    def dbt_args(command, data_dir=None, extra_vars=None, extra_args=()):
+        args = with_default_target(command, data_dir, extra_vars, extra_args)
+        if "--target-path" in args:
+            return args
+        variables = json.loads(args[args.index("--vars") + 1]) if "--vars" in args else {}
+        # A parse is kept per target too (the Spark step parses for DuckDB and for Spark).
+        target = args[args.index("--target") + 1] if "--target" in args else "default"
+        key = hashlib.sha256(json.dumps([target, variables], sort_keys=True).encode())
+        return [*args, "--target-path", str(root / key.hexdigest()[:16])]
+
+    build.dbt_args = dbt_args
+    yield
+    build.dbt_args = with_default_target
 
 
 def query(db_path: Path, sql: str) -> list[tuple]:
