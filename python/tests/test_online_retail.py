@@ -179,7 +179,7 @@ def test_segments_on_real_customers(online_retail_warehouse):
 
 def test_an_uncategorised_catalogue_gets_topic_categories(online_retail_warehouse):
     """Online Retail's items have descriptions and no category: every item with a term gets
-    its dominant topic's label as category, and the final list's reasons name those topics.
+    its dominant topic's label as category, and the final lists' reasons name those topics.
     The items left 'Uncategorized' have no text at all."""
     ((with_terms, topic_categories, left_with_text),) = query(
         online_retail_warehouse,
@@ -198,7 +198,8 @@ def test_an_uncategorised_catalogue_gets_topic_categories(online_retail_warehous
         reason.removeprefix("Matches your interest in ")
         for (reason,) in query(
             online_retail_warehouse,
-            "select distinct reason from recommendations"
+            "select distinct reason from (select reason from recommendations"
+            " union all select reason from recommendations_new_items)"
             " where reason like 'Matches your interest in %'",
         )
     ]
@@ -208,7 +209,9 @@ def test_an_uncategorised_catalogue_gets_topic_categories(online_retail_warehous
 def test_recommenders_clear_the_quality_floors(online_retail_warehouse):
     """Train before 2011-09-01, test from then on (dbt_vars.json of the converted data),
     customers and items seen in training, k = 10: the best new-item recommender reaches
-    NDCG@10 0.12 and the final blend, repeats allowed, 0.40 (buy-again alone: 0.39)."""
+    NDCG@10 0.12 and the served list ('final', the strategy recommendation_strategy chose),
+    repeats allowed, 0.40 (buy-again alone: 0.39). With topic categories the capped blend
+    scores 0.384 there, so the uncapped one is served (0.400)."""
     ((cutoff,),) = query(online_retail_warehouse, "select max(event_at) from eval_events_weighted")
     assert str(cutoff) < "2011-09-01"
     metrics = dict(
@@ -219,8 +222,8 @@ def test_recommenders_clear_the_quality_floors(online_retail_warehouse):
     )
     best_new_items = max(v for key, v in metrics.items() if key.startswith("new_items:"))
     assert best_new_items >= 0.12
-    assert metrics["repeats_allowed:hybrid"] >= 0.40
-    assert metrics["repeats_allowed:hybrid"] > metrics["repeats_allowed:buy_again"]
+    assert metrics["repeats_allowed:final"] >= 0.40
+    assert metrics["repeats_allowed:final"] > metrics["repeats_allowed:buy_again"]
 
 
 def test_online_retail_ii_layout_gives_the_same_events(online_retail_file, tmp_path):
