@@ -1,10 +1,13 @@
-{#- What was known about each customer at three cutoffs: the as-of time ('scoring'), one
-    horizon before it ('validation') and two horizons before it ('training'), with what they
-    did in the horizon after each cutoff (orders, net spend). `horizon_query` returns one row
-    with column horizon_days: a constant (propensity) or one derived from the shop's history
-    (customer value), so both models share one definition of every feature.
-    Called by models int_customer_snapshots and int_clv_snapshots. -#}
-{% macro snapshot_customers(daily, profiles, horizon_query) %}
+{#- What was known about each customer at each cutoff of `snapshots_query`, with what they did
+    in the horizon after it (orders, net spend). `snapshots_query` returns one row per
+    snapshot: snapshot (its name), cutoff_days_before_as_of and horizon_days (the window
+    before the cutoff that the recent_ features count, and the label window after it).
+    rolling_snapshots gives the models' three (scoring, validation, training); the uplift
+    training asks for one per past campaign start (it may read the `as_of` CTE, column
+    as_of_at). One definition of every feature, so
+    propensity, customer value and uplift learn and score on the same columns.
+    Called by models int_customer_snapshots, int_clv_snapshots and int_uplift_snapshots. -#}
+{% macro snapshot_customers(daily, profiles, snapshots_query) %}
 with daily as (
     select * from {{ daily }}
 ),
@@ -17,23 +20,8 @@ as_of as (
     select {{ as_of_timestamp() }} as as_of_at
 ),
 
-horizon as (
-    {{ horizon_query }}
-),
-
 snapshots as (
-    select
-        named.snapshot,
-        named.horizons_before_as_of * horizon.horizon_days as cutoff_days_before_as_of,
-        horizon.horizon_days
-    from (
-        select 'scoring' as snapshot, 0 as horizons_before_as_of
-        union all
-        select 'validation', 1
-        union all
-        select 'training', 2
-    ) as named
-    cross join horizon
+    {{ snapshots_query }}
 ),
 
 -- Days up to the cutoff describe the customer; the horizon after it gives the label.
@@ -151,4 +139,23 @@ final as (
 )
 
 select * from final
+{% endmacro %}
+
+{#- The three snapshots of a model that learns from the past to score the present: the as-of
+    time ('scoring'), one horizon before it ('validation') and two before it ('training').
+    `horizon_query` returns one row with column horizon_days: a constant (propensity) or one
+    derived from the shop's history (customer value). -#}
+{% macro rolling_snapshots(horizon_query) %}
+    select
+        named.snapshot,
+        named.horizons_before_as_of * horizon.horizon_days as cutoff_days_before_as_of,
+        horizon.horizon_days
+    from (
+        select 'scoring' as snapshot, 0 as horizons_before_as_of
+        union all
+        select 'validation', 1
+        union all
+        select 'training', 2
+    ) as named
+    cross join ({{ horizon_query }}) as horizon
 {% endmacro %}

@@ -11,6 +11,8 @@
 {{ snapshot_customers(
     daily,
     ref('stg_customers'),
-    'select cast(greatest(1, least(' ~ horizon ~ ', floor((max(days_before_as_of) + 1) / 3)))'
-        ~ ' as ' ~ dbt.type_int() ~ ') as horizon_days from ' ~ daily
+    rolling_snapshots(
+        'select cast(greatest(1, least(' ~ horizon ~ ', floor((max(days_before_as_of) + 1) / 3)))'
+            ~ ' as ' ~ dbt.type_int() ~ ') as horizon_days from ' ~ daily
+    )
 ) }}

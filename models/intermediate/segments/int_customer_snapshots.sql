@@ -5,6 +5,8 @@
 {{ snapshot_customers(
     ref('int_customer_daily_activity'),
     ref('stg_customers'),
-    'select cast(' ~ (number_var('retail_recs__propensity_horizon_days') | int) ~ ' as '
-        ~ dbt.type_int() ~ ') as horizon_days'
+    rolling_snapshots(
+        'select cast(' ~ (number_var('retail_recs__propensity_horizon_days') | int) ~ ' as '
+            ~ dbt.type_int() ~ ') as horizon_days'
+    )
 ) }}
