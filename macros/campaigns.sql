@@ -37,3 +37,14 @@
         'upper(substr(' ~ sha256_hex(dbt.concat([salt, "'|'", campaign_expression, "'|'", user_expression])) ~ ', 1, 16))'
     ]) }}
 {% endmacro %}
+
+{#- True when a campaign event counts for its campaign: from the start of starts_on to the end
+    of var retail_recs__campaign_attribution_days days after ends_on. -#}
+{% macro in_attribution_window(event_at, starts_on, ends_on) %}
+    (
+        {{ event_at }} >= cast({{ starts_on }} as {{ dbt.type_timestamp() }})
+        and {{ event_at }} < cast({{ dbt.dateadd(
+            'day', number_var('retail_recs__campaign_attribution_days') | int + 1, ends_on
+        ) }} as {{ dbt.type_timestamp() }})
+    )
+{% endmacro %}

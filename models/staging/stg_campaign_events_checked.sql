@@ -40,7 +40,8 @@ row_rules_checked as (
             when customers.user_id is null then 'unknown_customer'
             when parsed.event_type is null
                 or parsed.event_type not in (
-                    'sent', 'delivered', 'opened', 'clicked', 'converted', 'unsubscribed'
+                    'sent', 'delivered', 'opened', 'clicked', 'converted', 'unsubscribed',
+                    'held_out'
                 )
                 then 'unknown_event_type'
             when parsed.event_at is null then 'unparseable_timestamp'

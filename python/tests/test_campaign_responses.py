@@ -24,6 +24,7 @@ from retail_recs.demo_data.responses import (
     DIRTY_REASONS,
     EVENT_TYPES,
     MAX_UPLIFT,
+    customer_uplift,
     load_campaign_truth,
     main,
     planted_uplift,
@@ -248,6 +249,13 @@ def test_no_recipients_give_an_empty_file_without_dirty_rows(tmp_path: Path) -> 
     assert truth["dirty_counts"] == dict.fromkeys(DIRTY_REASONS, 0)
 
 
+def test_customer_uplift_falls_with_the_chance_to_buy_anyway() -> None:
+    # offer x 2.5 x (1 - p)^2: 0.08 x 2.5 = 0.2 at p = 0, a quarter of it at p = 0.5, none at 1.
+    assert customer_uplift(0.08, np.array([0.0, 0.5, 1.0, -1.0, 2.0])) == pytest.approx(
+        [0.2, 0.05, 0.0, 0.2, 0.0]
+    )
+
+
 def test_planted_uplift_rule() -> None:
     assert planted_uplift("percent", 20) == pytest.approx(0.08)
     assert planted_uplift("fixed_amount", 10) == pytest.approx(0.05)
@@ -274,8 +282,25 @@ def test_only_eligible_customers_get_events(con: duckdb.DuckDBPyConnection) -> N
 
 
 def test_control_is_never_contacted(con: duckdb.DuckDBPyConnection) -> None:
-    kinds = _rows(con, "select distinct event_type from kept where experiment_group = 'control'")
-    assert kinds == [("converted",)]
+    kinds = _rows(
+        con,
+        "select distinct event_type from kept where experiment_group = 'control' order by 1",
+    )
+    assert kinds == [("converted",), ("held_out",)]
+    # Every control member is recorded as held out, once, like a treated one's send.
+    per_control = _rows(
+        con,
+        """
+        select count(*) filter (where h.n = 1), count(*)
+        from audience a
+        left join (
+            select campaign_id, user_id, count(*) as n from kept where event_type = 'held_out'
+            group by 1, 2
+        ) h using (campaign_id, user_id)
+        where a.is_eligible and a.experiment_group = 'control'
+        """,
+    )
+    assert per_control[0][1] > 0 and per_control[0][0] == per_control[0][1]
     # Every treated recipient was sent the message, once.
     per_campaign = _rows(
         con,

@@ -1,6 +1,6 @@
--- Everyone a campaign targets (segments, clusters, minimum propensity), with the reasons that
--- exclude a customer on their own (consent, contact, products, recent messages) and the
--- experiment group the customer's hash falls in. campaign_audiences adds the rules that
+-- Everyone a campaign targets (segments, clusters, minimum propensity or uplift), with the
+-- reasons that exclude a customer on their own (consent, contact, products, recent messages)
+-- and the experiment group the customer's hash falls in. campaign_audiences adds the rules that
 -- depend on other campaigns' audiences.
 with campaigns as (
     select * from {{ ref('campaigns') }}
@@ -26,6 +26,10 @@ clusters as (
 
 propensity as (
     select user_id, purchase_probability from {{ ref('customer_propensity') }}
+),
+
+uplift as (
+    select campaign_id, user_id, predicted_uplift from {{ ref('customer_uplift') }}
 ),
 
 campaign_events as (
@@ -80,10 +84,14 @@ targeted as (
         campaigns.frequency_cap_days,
         campaigns.control_share,
         profiles.*,
+        uplift.predicted_uplift,
         {{ dbt.hash(dbt.concat(['campaigns.campaign_id', "':'", 'profiles.user_id'])) }}
             as assignment_hash
     from campaigns
     cross join profiles
+    left join uplift
+        on campaigns.campaign_id = uplift.campaign_id
+        and profiles.user_id = uplift.user_id
     where {{ in_target_list('campaigns.target_segments', 'profiles.rfm_segment') }}
         and {{ in_target_list(
             'campaigns.target_clusters',
@@ -92,6 +100,18 @@ targeted as (
         and (
             campaigns.min_propensity is null
             or profiles.purchase_probability >= campaigns.min_propensity
+        )
+        -- Targeting by uplift needs an estimate (customer_uplift scores only campaigns whose
+        -- offer type past experiments had, and nobody when they cannot teach the model).
+        and (
+            coalesce(campaigns.target_by, 'propensity') <> 'uplift'
+            or (
+                uplift.predicted_uplift is not null
+                and (
+                    campaigns.min_uplift is null
+                    or uplift.predicted_uplift >= campaigns.min_uplift
+                )
+            )
         )
 ),
 
@@ -117,6 +137,7 @@ final as (
         targeted.rfm_segment,
         targeted.cluster_id,
         targeted.purchase_probability,
+        targeted.predicted_uplift,
         case
             when not (
                 case when targeted.channel = 'email' then targeted.email_opt_in

@@ -19,10 +19,9 @@ campaign_events as (
 windowed as (
     select
         campaign_events.*,
-        campaign_events.event_at >= cast(campaigns.starts_on as {{ dbt.type_timestamp() }})
-        and campaign_events.event_at < cast({{ dbt.dateadd(
-            'day', number_var('retail_recs__campaign_attribution_days') | int + 1, 'campaigns.ends_on'
-        ) }} as {{ dbt.type_timestamp() }}) as is_in_window
+        {{ in_attribution_window(
+            'campaign_events.event_at', 'campaigns.starts_on', 'campaigns.ends_on'
+        ) }} as is_in_window
     from campaign_events
     inner join campaigns
         on campaign_events.campaign_id = campaigns.campaign_id

@@ -28,6 +28,20 @@ clustering as (
     select count(*) as candidate_k_count from {{ ref('cluster_selection') }}
 ),
 
+-- Campaigns that target by uplift while past experiments cannot teach the model.
+uplift_campaigns as (
+    select count(*) as uplift_campaign_count
+    from {{ ref('campaigns') }}
+    where target_by = 'uplift'
+),
+
+uplift_model as (
+    select
+        max(case when is_chosen then 1 else 0 end) as has_uplift_model,
+        max(reason) as uplift_reason
+    from {{ ref('uplift_model_metrics') }}
+),
+
 figures as (
     select *
     from customers
@@ -35,6 +49,8 @@ figures as (
     cross join purchases
     cross join propensity
     cross join clustering
+    cross join uplift_campaigns
+    cross join uplift_model
 ),
 
 warnings as (
@@ -86,6 +102,18 @@ warnings as (
             || 'horizon): no propensity model is fitted.' as detail
     from figures
     where term_count = 0
+
+    union all
+
+    select
+        'uplift_not_fitted' as warning,
+        'customer_uplift, campaigns with target_by = uplift' as affected_models,
+        cast(uplift_campaign_count as {{ dbt.type_string() }})
+            || ' campaign(s) target by uplift, but no uplift model is fitted ('
+            || coalesce(uplift_reason, 'no past experiment') || '): they target nobody.'
+            as detail
+    from figures
+    where uplift_campaign_count > 0 and coalesce(has_uplift_model, 0) = 0
 
     union all
 

@@ -11,7 +11,9 @@ and ``customer_propensity``) and writes ``<out>/campaign_events.parquet`` (overw
 byte-identical files; each campaign draws from its own stream, keyed by its id, so adding a
 campaign leaves the others' responses unchanged.
 
-The funnel of a treatment recipient (control recipients are not contacted):
+The funnel of a treatment recipient (control recipients are not contacted; each gets one
+``held_out`` event at the send time, the record of the holdout that email/SMS tools keep, e.g.
+Braze's control-group enrolment):
 
 - ``sent`` at 09:00 UTC on ``starts_on`` plus up to ``SEND_SPREAD_S``;
 - ``delivered`` (``DELIVERY_RATE`` by channel) ``DELIVERY_DELAY_S`` later;
@@ -28,15 +30,18 @@ value, median ``ORDER_VALUE_MEDIAN``): every eligible recipient converts at most
 campaign window, with probability
 
     p0 = BASE_RATE + PROPENSITY_SLOPE x purchase_probability        (control)
-    p1 = p0 + planted_uplift(offer)                                 (treatment)
+    p1 = p0 + customer_uplift(offer, purchase_probability)          (treatment)
 
-(a customer without a propensity score counts as probability 0). The uplift is additive and
-``p1 <= 0.03 + 0.3 + 0.15 < 1`` never clips, so the true average treatment effect of each
-campaign is exactly its ``planted_uplift``: the difference of the two groups' conversion rates
-estimates it without bias. The treatment rate applies to every treated recipient, delivered or
-not (an intention-to-treat effect, which is what a treatment-vs-control comparison measures);
-a treated conversion happens after the delivery (after the send when undelivered), a control
-one anywhere in the window.
+(a customer without a propensity score counts as probability 0). The uplift depends on the
+customer: ``planted_uplift(offer) x UPLIFT_RESPONSIVENESS x (1 - purchase_probability)``, so an
+offer persuades the customers who would not have bought anyway and barely moves the ones who
+would (the case uplift targeting exists for). It is additive and ``p1 <= 0.03 + 0.3 + 0.3 < 1``
+never clips, so the true average treatment effect of each campaign is the mean planted uplift
+of its members (``planted_uplift`` in the truth file): the difference of the two groups'
+conversion rates estimates it without bias. The treatment rate applies to every treated
+recipient, delivered or not (an intention-to-treat effect, which is what a
+treatment-vs-control comparison measures); a treated conversion happens after the delivery
+(after the send when undelivered), a control one anywhere in the window.
 
 A few planted dirty rows (one per ``DIRTY_REASONS`` entry, only when there is at least one real
 event) exercise the warehouse's quarantine; ``campaign_truth.json`` counts them.
@@ -82,8 +87,9 @@ EVENT_TYPES: tuple[str, ...] = (
     "clicked",
     "unsubscribed",
     "converted",
+    "held_out",
 )
-SENT, DELIVERED, OPENED, CLICKED, UNSUBSCRIBED, CONVERTED = range(len(EVENT_TYPES))
+SENT, DELIVERED, OPENED, CLICKED, UNSUBSCRIBED, CONVERTED, HELD_OUT = range(len(EVENT_TYPES))
 CHANNELS: tuple[str, ...] = ("email", "sms")
 OFFER_TYPES: tuple[str, ...] = ("percent", "fixed_amount", "free_shipping")
 EVENT_PREFIX, EVENT_WIDTH = "CE", 10
@@ -106,6 +112,9 @@ UPLIFT_PER_PERCENT = 0.004  # 10% off -> +4 points
 UPLIFT_PER_AMOUNT = 0.005  # 10 off -> +5 points
 FREE_SHIPPING_UPLIFT = 0.02
 MAX_UPLIFT = 0.15
+# A customer's uplift is the offer's times UPLIFT_RESPONSIVENESS x (1 - purchase probability):
+# twice the offer's for a customer certain not to buy, none for one certain to buy.
+UPLIFT_RESPONSIVENESS = 2.5
 ORDER_VALUE_MEDIAN = 60.0
 ORDER_VALUE_SIGMA = 0.5
 
@@ -196,6 +205,24 @@ def planted_uplift(offer_type: str, offer_value: float | None) -> float:
     return float(min(uplift, MAX_UPLIFT))
 
 
+def customer_uplift(offer_uplift: float, propensity: np.ndarray) -> np.ndarray:
+    """Each customer's planted uplift: ``offer_uplift x UPLIFT_RESPONSIVENESS x (1 - p)``.
+
+    Parameters
+    ----------
+    offer_uplift : float
+        ``planted_uplift`` of the campaign's offer.
+    propensity : numpy.ndarray
+        Purchase probability per customer (0 where unknown), clipped to [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        The additive lift in conversion probability per customer.
+    """
+    return offer_uplift * UPLIFT_RESPONSIVENESS * (1.0 - np.clip(propensity, 0.0, 1.0)) ** 2
+
+
 def _campaign_rng(seed: int, campaign_id: str) -> np.random.Generator:
     """The campaign's own stream, keyed by its id (not its position among the campaigns)."""
     key = int.from_bytes(hashlib.sha256(campaign_id.encode("utf-8")).digest()[:8], "big")
@@ -258,7 +285,8 @@ def simulate_campaign(
     unsubscribed &= unsubscribed_at <= end
 
     p0 = BASE_RATE + PROPENSITY_SLOPE * np.clip(propensity, 0.0, 1.0)
-    p = p0 + np.where(treated, planted_uplift(campaign.offer_type, campaign.offer_value), 0.0)
+    uplift = customer_uplift(planted_uplift(campaign.offer_type, campaign.offer_value), propensity)
+    p = p0 + np.where(treated, uplift, 0.0)
     converted = rng.random(n) < p
     # Treated customers buy after the message reached them (or was sent); control any time.
     earliest = np.where(treated, np.where(delivered, delivered_at, sent) + 1, start)
@@ -267,8 +295,8 @@ def simulate_campaign(
         np.exp(np.log(ORDER_VALUE_MEDIAN) + ORDER_VALUE_SIGMA * rng.standard_normal(n)), 2
     )
 
-    masks = (treated, delivered, opened, clicked, unsubscribed, converted)
-    times = (sent, delivered_at, opened_at, clicked_at, unsubscribed_at, converted_at)
+    masks = (treated, delivered, opened, clicked, unsubscribed, converted, ~treated)
+    times = (sent, delivered_at, opened_at, clicked_at, unsubscribed_at, converted_at, sent)
     users = [np.flatnonzero(mask) for mask in masks]
     order_no = np.full(n, -1, dtype=np.int64)
     order_no[converted] = 1 + np.arange(int(converted.sum()))
@@ -452,6 +480,7 @@ def simulate_responses(
         treated = np.asarray(audience["treated"][rows], dtype=bool)
         users = np.asarray(audience["user_id"][rows], dtype=object)
         propensity = np.asarray(audience["propensity"][rows], dtype=np.float64)
+        offer_uplift = planted_uplift(campaign.offer_type, campaign.offer_value)
         found = simulate_campaign(
             campaign, treated, propensity, _campaign_rng(seed, campaign.campaign_id)
         )
@@ -460,7 +489,10 @@ def simulate_responses(
         counts = np.bincount(found.kind, minlength=len(EVENT_TYPES))
         converted_users = found.user[found.kind == CONVERTED]
         summaries[campaign.campaign_id] = {
-            "planted_uplift": planted_uplift(campaign.offer_type, campaign.offer_value),
+            "offer_uplift": offer_uplift,
+            "planted_uplift": float(customer_uplift(offer_uplift, propensity).mean())
+            if len(propensity)
+            else offer_uplift,
             "treatment_recipients": int(treated.sum()),
             "control_recipients": int((~treated).sum()),
             "treatment_conversions": int(treated[converted_users].sum()),
