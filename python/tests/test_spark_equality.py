@@ -13,15 +13,20 @@ and the project's spark extra (make install-spark); outside CI it skips without 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from retail_recs import engine_equality
 from retail_recs.build import run_dbt
+from retail_recs.demo_data import CAMPAIGN_EVENTS_SCHEMA
 
 from .conftest import generate_small_demo
 
@@ -51,8 +56,62 @@ def _spark_or_skip() -> None:
 
 @pytest.fixture(scope="module")
 def demo_data(tmp_path_factory) -> Path:
-    """Its own copy of the small demo, so no other test's campaign round changes it."""
-    return generate_small_demo(tmp_path_factory.mktemp("spark_demo_data"))
+    """Its own copy of the small demo, so no other test's campaign round changes it, with
+    two past experiments in campaign_events."""
+    folder = generate_small_demo(tmp_path_factory.mktemp("spark_demo_data"))
+    plant_experiments(folder)
+    return folder
+
+
+def _fraction(*parts: str) -> float:
+    digest = hashlib.sha256(":".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0**64
+
+
+def plant_experiments(folder: Path) -> None:
+    """Every customer of the demo was sent or held out (40%, by a hash) by two of the seed's
+    campaigns, and converted by another hash (35% treated, 20% held out): enough members in
+    each group for the uplift learners to fit, so the campaign outcomes, the uplift training
+    and the uplift models hold rows on both engines."""
+    users = sorted(
+        {
+            user_id
+            for (user_id,) in duckdb.sql(
+                f"select user_id from read_parquet('{folder / 'customers.parquet'}')"
+            ).fetchall()
+            if user_id
+        }
+    )
+    starts = {
+        "winback_2026_01": datetime(2026, 1, 5, 9, tzinfo=UTC),
+        "february_2026_02": datetime(2026, 2, 2, 9, tzinfo=UTC),
+    }
+    rows = []
+    for campaign_id, sent_at in starts.items():
+        for user_id in users:
+            treated = _fraction(campaign_id, user_id) >= 0.4
+            rows.append(
+                (campaign_id, user_id, "sent" if treated else "held_out", sent_at, None, None)
+            )
+            if _fraction("converted", campaign_id, user_id) < (0.35 if treated else 0.2):
+                order_id = f"C-{campaign_id}-{user_id}"
+                rows.append(
+                    (campaign_id, user_id, "converted", sent_at + timedelta(days=2), order_id, 50.0)
+                )
+    columns = list(zip(*rows, strict=True))
+    table = pa.table(
+        {
+            "event_id": [f"SPARK{i:06d}" for i in range(len(rows))],
+            "campaign_id": list(columns[0]),
+            "user_id": list(columns[1]),
+            "event_type": list(columns[2]),
+            "event_at": pa.array(columns[3], CAMPAIGN_EVENTS_SCHEMA.field("event_at").type),
+            "order_id": pa.array(columns[4], pa.string()),
+            "order_value": pa.array(columns[5], pa.float64()),
+        },
+        schema=CAMPAIGN_EVENTS_SCHEMA,
+    )
+    pq.write_table(table, folder / "campaign_events.parquet")
 
 
 def hold_out_last_days(folder: Path, days: int = 2) -> Path:

@@ -11,7 +11,7 @@ renamed as (
         cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
         cast(user_id as {{ dbt.type_string() }}) as user_id,
         cast(event_type as {{ dbt.type_string() }}) as event_type,
-        cast(event_at as {{ dbt.type_string() }}) as event_at,
+        {{ timestamp_text('event_at') }} as event_at,
         cast(order_id as {{ dbt.type_string() }}) as order_id,
         cast(order_value as {{ dbt.type_string() }}) as order_value
     from source

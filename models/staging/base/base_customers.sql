@@ -22,7 +22,7 @@ renamed as (
         {{ hash_contact('phone_normalized', is_valid_phone('phone_normalized')) }} as phone_sha256,
         cast(country as {{ dbt.type_string() }}) as country,
         cast(city as {{ dbt.type_string() }}) as city,
-        cast(signup_at as {{ dbt.type_string() }}) as signup_at,
+        {{ timestamp_text('signup_at') }} as signup_at,
         cast(birth_year as {{ dbt.type_string() }}) as birth_year,
         cast(gender as {{ dbt.type_string() }}) as gender,
         cast(email_opt_in as {{ dbt.type_string() }}) as email_opt_in,

@@ -6,7 +6,7 @@ with source as (
 final as (
     select
         {{ clean_text('cast(user_id as ' ~ dbt.type_string() ~ ')') }} as user_id,
-        {{ parse_timestamp_utc('cast(requested_at as ' ~ dbt.type_string() ~ ')') }} as requested_at
+        {{ parse_timestamp_utc(timestamp_text('requested_at')) }} as requested_at
     from source
 )
 

@@ -12,7 +12,7 @@ renamed as (
         cast(user_id as {{ dbt.type_string() }}) as user_id,
         cast(item_id as {{ dbt.type_string() }}) as item_id,
         cast(event_type as {{ dbt.type_string() }}) as event_type,
-        cast(event_at as {{ dbt.type_string() }}) as event_at,
+        {{ timestamp_text('event_at') }} as event_at,
         cast(session_id as {{ dbt.type_string() }}) as session_id,
         cast(order_id as {{ dbt.type_string() }}) as order_id,
         cast(quantity as {{ dbt.type_string() }}) as quantity,
