@@ -157,16 +157,27 @@ def make_candidate(name: str, l2: float, seed: int, n_rows: int) -> Pipeline:
             n_jobs=1,
         )
     else:
-        estimator = HistGradientBoostingClassifier(
-            learning_rate=BOOSTING_LEARNING_RATE,
-            max_iter=BOOSTING_ITERATIONS,
-            max_leaf_nodes=BOOSTING_LEAVES,
-            min_samples_leaf=BOOSTING_MIN_LEAF,
-            l2_regularization=BOOSTING_L2,
-            early_stopping=False,
-            random_state=seed,
-        )
+        estimator = boosting_classifier(seed)
     return Pipeline([("standardize", LogStandardizer()), ("model", estimator)])
+
+
+def boosting_classifier(
+    seed: int,
+    iterations: int = BOOSTING_ITERATIONS,
+    leaves: int = BOOSTING_LEAVES,
+    min_leaf: int = BOOSTING_MIN_LEAF,
+) -> HistGradientBoostingClassifier:
+    """The gradient boosting candidate: a slow learning rate, a ridge on leaf values and no
+    early stopping (see BOOSTING_*); the uplift learners pass smaller trees."""
+    return HistGradientBoostingClassifier(
+        learning_rate=BOOSTING_LEARNING_RATE,
+        max_iter=iterations,
+        max_leaf_nodes=leaves,
+        min_samples_leaf=min_leaf,
+        l2_regularization=BOOSTING_L2,
+        early_stopping=False,
+        random_state=seed,
+    )
 
 
 def fit_candidate(

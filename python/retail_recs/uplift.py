@@ -29,7 +29,6 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import threadpool_limits
 
 from retail_recs import propensity, segments
@@ -113,12 +112,11 @@ def insufficient_reason(treated: np.ndarray, y: np.ndarray, min_group_members: i
 
 
 LEARNERS = ("logistic_regression", "gradient_boosting")
-# The trees: few leaves of at least 40 members and 100 slow steps.
+# The trees: few leaves of at least 40 members and 100 steps (the propensity model's
+# learning rate and ridge).
 BOOSTING_ITERATIONS = 100
-BOOSTING_LEARNING_RATE = 0.05
 BOOSTING_LEAVES = 7
 BOOSTING_MIN_LEAF = 40
-BOOSTING_L2 = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,14 +138,8 @@ def _fit_one(learner: str, X: np.ndarray, y: np.ndarray, l2: float, seed: int):
         return propensity.fit_candidate(learner, X, y, l2, seed)
     if learner != "gradient_boosting":
         raise ValueError(f"unknown uplift learner {learner!r}; valid: {', '.join(LEARNERS)}")
-    model = HistGradientBoostingClassifier(
-        learning_rate=BOOSTING_LEARNING_RATE,
-        max_iter=BOOSTING_ITERATIONS,
-        max_leaf_nodes=BOOSTING_LEAVES,
-        min_samples_leaf=BOOSTING_MIN_LEAF,
-        l2_regularization=BOOSTING_L2,
-        early_stopping=False,
-        random_state=seed,
+    model = propensity.boosting_classifier(
+        seed, BOOSTING_ITERATIONS, BOOSTING_LEAVES, BOOSTING_MIN_LEAF
     )
     with threadpool_limits(limits=1):
         return model.fit(X, y)
