@@ -1,14 +1,22 @@
-"""Export each campaign's treatment recipients, with their contact, for the email/SMS tool.
+"""Export each campaign's treatment recipients, with their contact, for the email/SMS tool,
+and its holdout, for the warehouse's own campaign_events.
 
 Usage: ``python -m retail_recs.export_campaigns [--db PATH] [--out DIR] [--campaign ID ...]``
 
-writes ``<out>/<campaign_id>__<channel>.csv`` for every campaign in ``campaign_audiences``
-(or only those named): one row per eligible treatment recipient, sorted by user_id, with
-columns campaign_id, user_id, email (or phone for SMS), coupon_code, offer_type, offer_value,
-then product_k_item_id, product_k_name, product_k_price, product_k_offer_price for
-k = 1 .. the campaign's product_count (from ``campaign_audience_products``, empty where a
-recipient has fewer products). ``--out`` defaults to the dbt var
-``retail_recs__campaign_export_path``.
+writes, for every campaign in ``campaign_audiences`` (or only those named):
+
+- ``<out>/<campaign_id>__<channel>.csv``: one row per eligible treatment recipient, sorted by
+  user_id, with columns campaign_id, user_id, email (or phone for SMS), coupon_code,
+  offer_type, offer_value, then product_k_item_id, product_k_name, product_k_price,
+  product_k_offer_price for k = 1 .. the campaign's product_count (from
+  ``campaign_audience_products``, empty where a recipient has fewer products);
+- ``<out>/<campaign_id>__holdout.csv``: one ``held_out`` campaign event per eligible control
+  member (event_id, campaign_id, user_id, event_type, event_at = starts_on, midnight UTC),
+  ready to append to the campaign_events source when the campaign is sent. The tool that
+  sends never sees the control group, so only the warehouse can record it; uplift learning
+  and the allocation around sent campaigns read it back. No contact is in it.
+
+``--out`` defaults to the dbt var ``retail_recs__campaign_export_path``.
 
 Raw contacts live only in ``pii.pii_customer_contacts``; they are joined in here, at export
 time, so no model (and no campaign table) ever carries them. The warehouse is opened
@@ -68,6 +76,10 @@ class _Export:
     @property
     def file_name(self) -> str:
         return f"{self.campaign_id}__{self.channel}.csv"
+
+    @property
+    def holdout_file_name(self) -> str:
+        return f"{self.campaign_id}__holdout.csv"
 
 
 def default_export_dir(project_dir: Path = PROJECT_DIR) -> Path:
@@ -194,16 +206,30 @@ def _query(export: _Export) -> tuple[list[str], str]:
     return header, sql
 
 
-def _write_csv(con: duckdb.DuckDBPyConnection, export: _Export, path: Path) -> int:
-    """Write one export to a temporary file beside ``path``, then rename it into place."""
-    header, sql = _query(export)
+def _holdout_query() -> tuple[list[str], str]:
+    """Header and SQL (parameter: campaign_id) of a campaign's held_out events."""
+    header = ["event_id", "campaign_id", "user_id", "event_type", "event_at"]
+    sql = f"""
+        select 'held_out:' || campaign_id || ':' || user_id, campaign_id, user_id, 'held_out',
+            strftime(starts_on, '%Y-%m-%dT00:00:00Z')
+        from {AUDIENCES}
+        where campaign_id = ? and is_eligible and experiment_group = 'control'
+        order by user_id
+    """
+    return header, sql
+
+
+def _write_csv(
+    con: duckdb.DuckDBPyConnection, header: list[str], sql: str, params: list, path: Path
+) -> int:
+    """Write a query's rows to a temporary file beside ``path``, then rename it into place."""
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     rows = 0
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(header)
-            cursor = con.execute(sql, [export.campaign_id, export.campaign_id, export.channel])
+            cursor = con.execute(sql, params)
             while batch := cursor.fetchmany(FETCH_ROWS):
                 writer.writerows(batch)
                 rows += len(batch)
@@ -217,7 +243,8 @@ def _write_csv(con: duckdb.DuckDBPyConnection, export: _Export, path: Path) -> i
 def export_campaigns(
     db_path: str | Path, out_dir: str | Path, campaign_ids: Sequence[str] | None = None
 ) -> list[tuple[Path, int]]:
-    """Write one CSV per campaign and channel; see the module docstring for the columns.
+    """Write one CSV per campaign and channel, and one of its holdout; see the module
+    docstring for the columns.
 
     Parameters
     ----------
@@ -231,8 +258,9 @@ def export_campaigns(
     Returns
     -------
     list of (pathlib.Path, int)
-        Each file written and its number of data rows (a campaign without eligible treated
-        recipients gets a header-only file).
+        Each file written and its number of data rows, the message file then the holdout
+        file of each campaign (one without eligible members of a group gets a header-only
+        file).
 
     Raises
     ------
@@ -252,10 +280,16 @@ def export_campaigns(
         plan = _plan(con, db_path, campaign_ids)
         _check_contacts(con, plan)
         out_dir.mkdir(parents=True, exist_ok=True)
-        return [
-            (out_dir / export.file_name, _write_csv(con, export, out_dir / export.file_name))
-            for export in plan
-        ]
+        written = []
+        for export in plan:
+            message = out_dir / export.file_name
+            header, sql = _query(export)
+            params = [export.campaign_id, export.campaign_id, export.channel]
+            written.append((message, _write_csv(con, header, sql, params, message)))
+            holdout = out_dir / export.holdout_file_name
+            header, sql = _holdout_query()
+            written.append((holdout, _write_csv(con, header, sql, [export.campaign_id], holdout)))
+        return written
     finally:
         con.close()
 

@@ -322,8 +322,9 @@ def read_export(path: Path) -> list[dict[str, str]]:
 
 
 def test_export_holds_eligible_consented_treated_recipients_only(demo_warehouse, tmp_path):
-    written = dict(export_campaigns(demo_warehouse, tmp_path))
+    exported = dict(export_campaigns(demo_warehouse, tmp_path))
     seed = campaigns(demo_warehouse)
+    written = {path: n for path, n in exported.items() if path.stem.split("__")[1] != "holdout"}
     assert {path.name for path in written} == {
         f"{campaign_id}__{campaign['channel']}.csv" for campaign_id, campaign in seed.items()
     }
@@ -358,6 +359,25 @@ def test_export_holds_eligible_consented_treated_recipients_only(demo_warehouse,
             assert consent[row["user_id"]][channel]
             assert row["coupon_code"] == members[(campaign_id, row["user_id"])]["coupon_code"]
             assert row["product_1_item_id"], "every message has at least one product"
+
+
+def test_exported_holdout_is_what_the_campaign_events_record(demo_warehouse, tmp_path):
+    """The holdout file of each campaign holds its control members as held_out events: the
+    same customers the demo's send recorded (the simulator logs the holdout as a tool
+    would), so a shop whose tool keeps no holdout log can load the file instead."""
+    recorded = defaultdict(set)
+    for campaign_id, user_id in query(
+        demo_warehouse,
+        "select campaign_id, user_id from stg_campaign_events where event_type = 'held_out'",
+    ):
+        recorded[campaign_id].add(user_id)
+    holdouts = [p for p, _ in export_campaigns(demo_warehouse, tmp_path) if "holdout" in p.name]
+    assert len(holdouts) == len(campaigns(demo_warehouse))
+    for path in holdouts:
+        rows = read_export(path)
+        campaign_id = path.name.removesuffix("__holdout.csv")
+        assert rows and {row["event_type"] for row in rows} == {"held_out"}
+        assert {row["user_id"] for row in rows} == recorded[campaign_id], campaign_id
 
 
 def relations_holding(db_path: Path, values: list[str], skip: set[str]) -> dict[str, int]:

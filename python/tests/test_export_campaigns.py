@@ -41,9 +41,18 @@ AUDIENCES = (
     ("quiet", "U1", True, "control"),
     ("quiet", "U2", False, None),
 )
+STARTS_ON = {"spring": "2026-03-02", "flash": "2026-03-09", "quiet": "2026-04-01"}
 USERS = ("U1", "U2", "U3", "U4", "U5")
 CONTACTS = {u: (f"{u.lower()}@example.com", f"+44 7700 90000{u[1:]}") for u in USERS}
 N_PRODUCTS = 3
+ALL_FILES = [
+    "flash__holdout.csv",
+    "flash__sms.csv",
+    "quiet__email.csv",
+    "quiet__holdout.csv",
+    "spring__email.csv",
+    "spring__holdout.csv",
+]
 
 
 def make_warehouse(
@@ -58,7 +67,7 @@ def make_warehouse(
         con.execute(
             "create table campaign_audiences (campaign_id varchar, campaign_name varchar,"
             " channel varchar, user_id varchar, is_eligible boolean, experiment_group varchar,"
-            " coupon_code varchar, offer_type varchar, offer_value double)"
+            " coupon_code varchar, offer_type varchar, offer_value double, starts_on date)"
         )
         con.execute(
             "create table campaign_audience_products (campaign_id varchar, user_id varchar,"
@@ -70,8 +79,10 @@ def make_warehouse(
             _, channel, _, offer_type, offer_value = seed[campaign_id]
             coupon = f"{campaign_id.upper()}-{user_id}" if group == "treatment" else None
             values = [campaign_id, campaign_id.title(), channel, user_id, eligible, group]
-            values += [coupon, offer_type, offer_value]
-            con.execute("insert into campaign_audiences values (?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+            values += [coupon, offer_type, offer_value, STARTS_ON[campaign_id]]
+            con.execute(
+                "insert into campaign_audiences values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values
+            )
             for k in range(1, N_PRODUCTS + 1):
                 if user_id == "U2" and k == 3:  # U2 has only two recommendations
                     continue
@@ -112,16 +123,33 @@ def exported(warehouse: Path, tmp_path: Path) -> tuple[Path, list[tuple[Path, in
 
 def test_one_file_per_campaign_and_channel(exported) -> None:
     out, written = exported
-    assert sorted(p.name for p in out.iterdir()) == [
-        "flash__sms.csv",
-        "quiet__email.csv",
-        "spring__email.csv",
-    ]
+    assert sorted(p.name for p in out.iterdir()) == ALL_FILES
     assert [(p.name, n) for p, n in written] == [
         ("flash__sms.csv", 2),
+        ("flash__holdout.csv", 1),
         ("quiet__email.csv", 0),
+        ("quiet__holdout.csv", 1),
         ("spring__email.csv", 2),
+        ("spring__holdout.csv", 1),
     ]
+
+
+def test_the_holdout_file_is_campaign_events_of_the_control_members(exported) -> None:
+    out, _ = exported
+    header, spring = read_csv(out / "spring__holdout.csv")
+    assert header == ["event_id", "campaign_id", "user_id", "event_type", "event_at"]
+    # U2 is spring's only eligible control member; nobody's contact is in the file.
+    assert spring == [
+        {
+            "event_id": "held_out:spring:U2",
+            "campaign_id": "spring",
+            "user_id": "U2",
+            "event_type": "held_out",
+            "event_at": "2026-03-02T00:00:00Z",
+        }
+    ]
+    _, flash = read_csv(out / "flash__holdout.csv")
+    assert [(r["user_id"], r["event_at"]) for r in flash] == [("U3", "2026-03-09T00:00:00Z")]
 
 
 def test_only_eligible_treatment_rows_sorted_by_user(exported) -> None:
@@ -216,7 +244,12 @@ def test_cli_prints_one_line_per_file_and_filters_campaigns(
     argv = ["--db", str(warehouse), "--out", str(out)]
     assert main([*argv, "--campaign", "flash", "--campaign", "quiet"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines == [f"{out / 'flash__sms.csv'}: 2 rows", f"{out / 'quiet__email.csv'}: 0 rows"]
+    assert lines == [
+        f"{out / 'flash__sms.csv'}: 2 rows",
+        f"{out / 'flash__holdout.csv'}: 1 rows",
+        f"{out / 'quiet__email.csv'}: 0 rows",
+        f"{out / 'quiet__holdout.csv'}: 1 rows",
+    ]
     assert main([*argv, "--campaign", "nope"]) == 2
     assert "nope" in capsys.readouterr().err
 
@@ -246,11 +279,7 @@ def test_files_are_replaced_atomically_without_leftovers(
     with pytest.raises(OSError, match="disk full"):
         export_campaigns(warehouse, out, ["flash"])
     assert (out / "flash__sms.csv").read_bytes() == before, "the old file is untouched"
-    assert sorted(p.name for p in out.iterdir()) == [
-        "flash__sms.csv",
-        "quiet__email.csv",
-        "spring__email.csv",
-    ], "no temporary file left behind"
+    assert sorted(p.name for p in out.iterdir()) == ALL_FILES, "no temporary file left behind"
 
 
 def test_warehouse_is_only_read(warehouse: Path, tmp_path: Path) -> None:
