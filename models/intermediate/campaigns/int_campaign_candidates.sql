@@ -1,7 +1,7 @@
 -- Everyone a campaign targets (segments, clusters, minimum propensity or uplift), with the
--- reasons that exclude a customer on their own (consent, contact, products, recent messages)
--- and the experiment group the customer's hash falls in. campaign_audiences adds the rules that
--- depend on other campaigns' audiences.
+-- reasons that exclude a customer on their own (consent, contact, products, recent messages),
+-- the experiment group the customer's hash falls in, and what the message is expected to be
+-- worth. int_campaign_allocation decides between campaigns that compete for a customer.
 with campaigns as (
     select * from {{ ref('campaigns') }}
 ),
@@ -12,8 +12,16 @@ customers as (
         has_valid_email,
         has_valid_phone,
         email_opt_in,
-        sms_opt_in
+        sms_opt_in,
+        case when order_count > 0 then net_revenue / order_count end as order_value
     from {{ ref('dim_customers') }}
+),
+
+-- A customer who has not ordered is expected to spend what the shop's average order does.
+shop_order_value as (
+    select sum(net_revenue) / nullif(sum(order_count), 0) as order_value
+    from {{ ref('dim_customers') }}
+    where order_count > 0
 ),
 
 rfm as (
@@ -29,7 +37,8 @@ propensity as (
 ),
 
 uplift as (
-    select campaign_id, user_id, predicted_uplift from {{ ref('customer_uplift') }}
+    select campaign_id, user_id, predicted_uplift, treated_conversion_probability
+    from {{ ref('customer_uplift') }}
 ),
 
 campaign_events as (
@@ -83,8 +92,11 @@ targeted as (
         campaigns.starts_on,
         campaigns.frequency_cap_days,
         campaigns.control_share,
+        campaigns.offer_type,
+        campaigns.offer_value,
         profiles.*,
         uplift.predicted_uplift,
+        uplift.treated_conversion_probability,
         {{ dbt.hash(dbt.concat(['campaigns.campaign_id', "':'", 'profiles.user_id'])) }}
             as assignment_hash
     from campaigns
@@ -130,6 +142,33 @@ recently_messaged as (
         ) }} < targeted.frequency_cap_days
 ),
 
+-- What a message is worth: the incremental orders it brings (predicted_uplift × the customer's
+-- order value) less the discount its coupon gives on every order it is redeemed on (the
+-- chance of buying when treated; the propensity score without an uplift model; 1, the
+-- cautious bound, without either).
+valued as (
+    select
+        targeted.*,
+        greatest(coalesce(targeted.order_value, shop_order_value.order_value, 0), 0)
+            as expected_order_value,
+        coalesce(
+            targeted.treated_conversion_probability, targeted.purchase_probability, 1.0
+        ) as redemption_probability
+    from targeted
+    cross join shop_order_value
+),
+
+costed as (
+    select
+        valued.*,
+        valued.redemption_probability * case valued.offer_type
+            when 'percent' then valued.offer_value / 100.0 * valued.expected_order_value
+            when 'fixed_amount' then least(valued.offer_value, valued.expected_order_value)
+            when 'free_shipping' then {{ var('retail_recs__free_shipping_cost') }}
+        end as expected_coupon_cost
+    from valued
+),
+
 final as (
     select
         targeted.campaign_id,
@@ -138,6 +177,10 @@ final as (
         targeted.cluster_id,
         targeted.purchase_probability,
         targeted.predicted_uplift,
+        targeted.expected_order_value,
+        targeted.expected_coupon_cost,
+        targeted.predicted_uplift * targeted.expected_order_value - targeted.expected_coupon_cost
+            as expected_incremental_value,
         case
             when not (
                 case when targeted.channel = 'email' then targeted.email_opt_in
@@ -155,8 +198,13 @@ final as (
         end as base_exclusion_reason,
         recently_messaged.user_id is not null as was_recently_messaged,
         {{ hex_fraction('targeted.assignment_hash') }} as treatment_bucket,
+        case
+            when {{ hex_fraction('targeted.assignment_hash') }} < targeted.control_share
+                then 'control'
+            else 'treatment'
+        end as assigned_group,
         coalesce(product_counts.product_count, 0) as product_count
-    from targeted
+    from costed as targeted
     left join unsubscribes
         on targeted.user_id = unsubscribes.user_id
         and targeted.channel = unsubscribes.channel

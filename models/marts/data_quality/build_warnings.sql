@@ -42,6 +42,31 @@ uplift_model as (
     from {{ ref('uplift_model_metrics') }}
 ),
 
+-- Sent campaigns whose control group campaign_events does not record: no experiment for
+-- customer_uplift, and nothing keeps their control members out of other campaigns.
+campaign_event_kinds as (
+    select
+        campaign_id,
+        max(case when event_type = 'sent' then 1 else 0 end) as has_sends,
+        max(case when event_type = 'held_out' then 1 else 0 end) as has_holdout
+    from {{ ref('stg_campaign_events') }}
+    group by campaign_id
+),
+
+missing_holdouts as (
+    select
+        count(*) as missing_holdout_count,
+        {{ dbt.listagg(
+            'campaign_event_kinds.campaign_id', "', '", 'order by campaign_event_kinds.campaign_id'
+        ) }} as missing_holdout_campaigns
+    from campaign_event_kinds
+    inner join {{ ref('campaigns') }} as campaigns
+        on campaign_event_kinds.campaign_id = campaigns.campaign_id
+    where campaign_event_kinds.has_sends = 1
+        and campaign_event_kinds.has_holdout = 0
+        and campaigns.control_share > 0
+),
+
 figures as (
     select *
     from customers
@@ -51,6 +76,7 @@ figures as (
     cross join clustering
     cross join uplift_campaigns
     cross join uplift_model
+    cross join missing_holdouts
 ),
 
 warnings as (
@@ -114,6 +140,19 @@ warnings as (
             as detail
     from figures
     where uplift_campaign_count > 0 and coalesce(has_uplift_model, 0) = 0
+
+    union all
+
+    select
+        'holdout_not_loaded' as warning,
+        'customer_uplift, int_campaign_allocation' as affected_models,
+        cast(missing_holdout_count as {{ dbt.type_string() }})
+            || ' sent campaign(s) with a control group have no held_out events in campaign_events ('
+            || missing_holdout_campaigns
+            || '): they teach customer_uplift nothing, and other campaigns may take their control'
+            || ' members. Load each <campaign_id>__holdout.csv of export_campaigns.' as detail
+    from figures
+    where missing_holdout_count > 0
 
     union all
 
