@@ -9,8 +9,10 @@ the segments use. What this module adds to scikit-learn (the estimators, ``Pipel
   prediction reuses the training mean and scale. It makes the logistic regression's
   coefficients comparable and its L2 penalty fair across features; trees are indifferent to
   it (a monotone transform).
-- ``CANDIDATES``: L2 logistic regression (explainable), a random forest and gradient
-  boosting (nonlinear), with fixed seeds and one thread, so a rebuild gives the same model.
+- ``CANDIDATES``: the base rate (scikit-learn's ``DummyClassifier``: everyone gets the share
+  of buyers, the baseline every model must beat, and which always competes), L2 logistic
+  regression (explainable), a random forest and gradient boosting (nonlinear), with fixed
+  seeds and one thread, so a rebuild gives the same model.
 - ``select_model``: every candidate fitted on the training snapshot and scored on the
   validation snapshot (a later window it never saw); the lowest validation log loss wins.
 - ``calibration_method`` and ``fit_production``: the chosen candidate refitted (the same
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -42,8 +45,8 @@ from retail_recs.kmeans import apply_standardization, log_standardize
 logger = logging.getLogger(__name__)
 
 # In order of simplicity: a tie in validation log loss goes to the earlier one.
-CANDIDATES = ("logistic_regression", "random_forest", "gradient_boosting")
-LOGISTIC_REGRESSION = CANDIDATES[0]
+CANDIDATES = ("base_rate", "logistic_regression", "random_forest", "gradient_boosting")
+BASELINE, LOGISTIC_REGRESSION = CANDIDATES[:2]
 # Log loss clips probabilities to [EPS, 1 - EPS], as propensity_model_metrics does: a
 # confident wrong prediction costs -ln(EPS) ≈ 34.5 instead of infinity.
 LOG_LOSS_EPS = 1e-15
@@ -56,6 +59,12 @@ LOGISTIC_MAX_ITER = 100
 # log loss punishes without limit, needs a pure leaf in every tree); each tree sees a
 # bootstrap of at most 50,000 customers, which bounds the cost at 400,000 customers.
 FOREST_TREES = 200
+# Threads that cannot change a number: the forest's trees are grown from seeds drawn before
+# they are dispatched, and a prediction is computed row by row (scikit-learn), so the model and
+# its probabilities are the same at any count. Two, because dbt runs two models at a time on
+# the project's reference machine of two cores. Fits that reduce across threads (the boosting,
+# the logistic regression's BLAS) stay on one.
+SAME_RESULT_THREADS = 2
 FOREST_MIN_LEAF = 10
 FOREST_MAX_SAMPLES = 50_000
 # Boosting: small trees, a slow learning rate and a ridge on leaf values; no early stopping,
@@ -121,8 +130,8 @@ class LogStandardizer(TransformerMixin, BaseEstimator):
 
 
 def checked_candidates(names: Iterable[str]) -> tuple[str, ...]:
-    """The named candidates (a list, or one name), deduplicated, in CANDIDATES order; an error
-    lists the valid ones."""
+    """The named candidates (a list, or one name), deduplicated, in CANDIDATES order, the
+    baseline always among them (what a model must beat); an error lists the valid ones."""
     names = [names] if isinstance(names, str) else list(names)
     unknown = [name for name in names if name not in CANDIDATES]
     if unknown or not names:
@@ -130,7 +139,7 @@ def checked_candidates(names: Iterable[str]) -> tuple[str, ...]:
             f"propensity candidates must be a non-empty list of {', '.join(CANDIDATES)};"
             f" got {names!r}"
         )
-    return tuple(name for name in CANDIDATES if name in names)
+    return tuple(name for name in CANDIDATES if name == BASELINE or name in names)
 
 
 def make_candidate(name: str, l2: float, seed: int, n_rows: int) -> Pipeline:
@@ -141,7 +150,9 @@ def make_candidate(name: str, l2: float, seed: int, n_rows: int) -> Pipeline:
     sum, so its weight relative to the data falls as n grows.
     """
     checked_candidates([name])
-    if name == LOGISTIC_REGRESSION:
+    if name == BASELINE:
+        estimator = DummyClassifier(strategy="prior")
+    elif name == LOGISTIC_REGRESSION:
         estimator = LogisticRegression(
             C=np.inf if l2 == 0 else 1.0 / l2,
             solver="newton-cholesky",
@@ -202,8 +213,13 @@ def fit_candidate(
     if not (np.isfinite(l2) and l2 >= 0):
         raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
     model = make_candidate(name, l2, seed, X.shape[0])
+    if name == "random_forest":
+        model.set_params(model__n_jobs=SAME_RESULT_THREADS)
     with threadpool_limits(limits=1):
         model.fit(X, y)
+    if name == "random_forest":
+        # Predicting sums the trees' probabilities in the order the threads finish.
+        model.set_params(model__n_jobs=1)
     if name == LOGISTIC_REGRESSION and not logistic_converged(model):
         logger.warning("logistic regression did not converge in %d iterations", LOGISTIC_MAX_ITER)
     return model
@@ -216,8 +232,8 @@ def logistic_converged(model: Pipeline) -> bool:
 
 
 def probabilities(model: Pipeline | CalibratedClassifierCV, X: np.ndarray) -> np.ndarray:
-    """P(y = 1) for each row of raw features X, on one thread."""
-    with threadpool_limits(limits=1):
+    """P(y = 1) for each row of raw features X (SAME_RESULT_THREADS: row by row)."""
+    with threadpool_limits(limits=SAME_RESULT_THREADS):
         return model.predict_proba(X)[:, 1]
 
 

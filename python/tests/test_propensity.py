@@ -153,15 +153,30 @@ def test_invalid_inputs_raise():
         fit_candidate("svm", X, y)
 
 
+def test_the_base_rate_baseline_gives_everyone_the_share_of_buyers():
+    """Known answer: 3 buyers in 8 give p = 3/8 to everyone; on validation outcomes
+    (1, 0, 0, 0) the log loss is -(ln 3/8 + 3 ln 5/8) / 4 and the AUC is 0.5 (all tied)."""
+    X = np.arange(16, dtype=np.float64).reshape(8, 2)
+    y = np.array([1, 0, 1, 0, 0, 1, 0, 0])
+    model = fit_candidate("base_rate", X, y)
+    np.testing.assert_allclose(probabilities(model, X[:4] * 10), 3 / 8)
+    result = evaluate([1, 0, 0, 0], probabilities(model, X[:4]))
+    assert result.log_loss == pytest.approx(-(math.log(3 / 8) + 3 * math.log(5 / 8)) / 4)
+    assert result.auc == 0.5
+
+
 def test_candidates_are_checked_and_kept_in_order_of_simplicity():
+    # The base rate always competes: it is what a model must beat.
     assert checked_candidates(["gradient_boosting", "logistic_regression"]) == (
+        "base_rate",
         "logistic_regression",
         "gradient_boosting",
     )
-    assert checked_candidates(["random_forest", "random_forest"]) == ("random_forest",)
-    assert checked_candidates("gradient_boosting") == ("gradient_boosting",)  # --vars one name
+    assert checked_candidates(["random_forest", "random_forest"]) == ("base_rate", "random_forest")
+    # --vars can give one name.
+    assert checked_candidates("gradient_boosting") == ("base_rate", "gradient_boosting")
     for bad in (["logistic"], []):
-        with pytest.raises(ValueError, match="non-empty list of logistic_regression"):
+        with pytest.raises(ValueError, match="non-empty list of base_rate, logistic_regression"):
             checked_candidates(bad)
 
 
