@@ -164,56 +164,56 @@ costed as (
         valued.redemption_probability * case valued.offer_type
             when 'percent' then valued.offer_value / 100.0 * valued.expected_order_value
             when 'fixed_amount' then least(valued.offer_value, valued.expected_order_value)
-            when 'free_shipping' then {{ var('retail_recs__free_shipping_cost') }}
+            when 'free_shipping' then {{ number_var('retail_recs__free_shipping_cost') }}
         end as expected_coupon_cost
     from valued
 ),
 
 final as (
     select
-        targeted.campaign_id,
-        targeted.user_id,
-        targeted.rfm_segment,
-        targeted.cluster_id,
-        targeted.purchase_probability,
-        targeted.predicted_uplift,
-        targeted.expected_order_value,
-        targeted.expected_coupon_cost,
-        targeted.predicted_uplift * targeted.expected_order_value - targeted.expected_coupon_cost
+        costed.campaign_id,
+        costed.user_id,
+        costed.rfm_segment,
+        costed.cluster_id,
+        costed.purchase_probability,
+        costed.predicted_uplift,
+        costed.expected_order_value,
+        costed.expected_coupon_cost,
+        costed.predicted_uplift * costed.expected_order_value - costed.expected_coupon_cost
             as expected_incremental_value,
         case
             when not (
-                case when targeted.channel = 'email' then targeted.email_opt_in
-                    else targeted.sms_opt_in end
+                case when costed.channel = 'email' then costed.email_opt_in
+                    else costed.sms_opt_in end
             )
                 or unsubscribes.unsubscribed_at
-                < cast(targeted.starts_on as {{ dbt.type_timestamp() }})
+                < cast(costed.starts_on as {{ dbt.type_timestamp() }})
                 then 'no_consent'
             when not (
-                case when targeted.channel = 'email' then targeted.has_valid_email
-                    else targeted.has_valid_phone end
+                case when costed.channel = 'email' then costed.has_valid_email
+                    else costed.has_valid_phone end
             )
                 then 'no_valid_contact'
             when product_counts.product_count is null then 'no_recommendations'
         end as base_exclusion_reason,
         recently_messaged.user_id is not null as was_recently_messaged,
-        {{ hex_fraction('targeted.assignment_hash') }} as treatment_bucket,
+        {{ hex_fraction('costed.assignment_hash') }} as treatment_bucket,
         case
-            when {{ hex_fraction('targeted.assignment_hash') }} < targeted.control_share
+            when {{ hex_fraction('costed.assignment_hash') }} < costed.control_share
                 then 'control'
             else 'treatment'
         end as assigned_group,
         coalesce(product_counts.product_count, 0) as product_count
-    from costed as targeted
+    from costed
     left join unsubscribes
-        on targeted.user_id = unsubscribes.user_id
-        and targeted.channel = unsubscribes.channel
+        on costed.user_id = unsubscribes.user_id
+        and costed.channel = unsubscribes.channel
     left join product_counts
-        on targeted.campaign_id = product_counts.campaign_id
-        and targeted.user_id = product_counts.user_id
+        on costed.campaign_id = product_counts.campaign_id
+        and costed.user_id = product_counts.user_id
     left join recently_messaged
-        on targeted.campaign_id = recently_messaged.campaign_id
-        and targeted.user_id = recently_messaged.user_id
+        on costed.campaign_id = recently_messaged.campaign_id
+        and costed.user_id = recently_messaged.user_id
 )
 
 select * from final
