@@ -23,7 +23,10 @@ offers this rule with the experiment constraints below, so it is the project's o
   exceed either, and admits nobody after it (either group), so what it admits is a prefix of
   the order in which groups stay random.
 - **Sent campaigns** are fixed: their members are those of campaign_events (sent: treatment,
-  held_out: control), allocated before anyone else; other customers get ``not_in_send``.
+  held_out: control), allocated before anyone else. Another candidate of a sent campaign
+  gets the reason replayed from the sends (``_replayed_reason``), else ``not_in_send``: the
+  DuckDB warehouse keeps a sent audience as it was, so this is what a rebuild from scratch
+  shows.
 """
 
 from __future__ import annotations
@@ -149,13 +152,26 @@ def allocate(
     is_allocated = [False] * n
     reason: list[str | None] = [None] * n
     winner: list[str | None] = [None] * n
+    conflicts = {
+        (a.campaign_id, b.campaign_id): conflict(a, b)
+        for a in campaigns
+        for b in campaigns
+        if a.campaign_id != b.campaign_id
+    }
     ranked = []
     for i in range(n):
         if campaign_ids[i] in sent_campaigns:
             group = sent.get((campaign_ids[i], user_ids[i]))
             is_allocated[i] = group is not None
             result_group[i] = group
-            reason[i] = None if group is not None else NOT_IN_SEND
+            if group is None:
+                reason[i], winner[i] = _replayed_reason(
+                    by_id[campaign_ids[i]],
+                    admitted.get(user_ids[i], ()),
+                    by_id,
+                    conflicts,
+                    messaged[i],
+                )
         else:
             ranked.append(i)
     ranked = np.array(ranked, dtype=np.int64)
@@ -173,12 +189,6 @@ def allocate(
         ]
     else:
         order = ranked
-    conflicts = {
-        (a.campaign_id, b.campaign_id): conflict(a, b)
-        for a in campaigns
-        for b in campaigns
-        if a.campaign_id != b.campaign_id
-    }
     treated = dict.fromkeys(by_id, 0)
     spent = dict.fromkeys(by_id, 0.0)
     closed: dict[str, str] = {}
@@ -244,6 +254,36 @@ def _conflict_with_admitted(
         ):
             return FREQUENCY_CAP, other_id
     return None, None
+
+
+def _replayed_reason(
+    campaign: Campaign,
+    memberships: Sequence[tuple[str, str]],
+    by_id: dict[str, Campaign],
+    conflicts: dict[tuple[str, str], str | None],
+    was_recently_messaged: bool,
+) -> tuple[str, str | None]:
+    """Why a sent campaign's candidate is not among its send's members, replayed from the
+    sends alone (a warehouse rebuilt from scratch no longer has the values the send was
+    decided on): a member of an earlier campaign that overlaps, then a treated member of an
+    earlier one inside the cap, then a message inside the cap, as the rule without estimates
+    decides; else NOT_IN_SEND."""
+    earlier = sorted(
+        (m for m in memberships if by_id[m[0]].order_key < campaign.order_key),
+        key=lambda membership: by_id[membership[0]].order_key,
+    )
+    for other_id, _ in earlier:
+        if conflicts[(campaign.campaign_id, other_id)] == OVERLAP:
+            return OVERLAP, other_id
+    for other_id, other_group in earlier:
+        if (
+            conflicts[(campaign.campaign_id, other_id)] == FREQUENCY_CAP
+            and other_group == TREATMENT
+        ):
+            return FREQUENCY_CAP, other_id
+    if was_recently_messaged:
+        return FREQUENCY_CAP, None
+    return NOT_IN_SEND, None
 
 
 def _floats(table: pa.Table, column: str) -> np.ndarray:

@@ -185,28 +185,40 @@ def test_without_estimates_the_earliest_start_wins_and_caps_take_the_likeliest_b
 
 def test_a_sent_campaign_keeps_its_members_whatever_starts_first():
     """S was sent to s1 (treated) and held out s2; N starts before S and overlaps it, and has
-    the better value for s2, yet S's members stay where they are. H has only held_out events,
-    which is not a send: it is decided like any unsent campaign."""
+    the better value for s2, yet S's members stay where they are. S's other candidates get
+    the reason replayed from the sends: s3 is a member of E, sent earlier and overlapping S;
+    nothing explains s7. H has only held_out events, which is not a send: it is decided like
+    any unsent campaign."""
     campaigns = [
         Campaign("S", date(2026, 3, 10), date(2026, 3, 20), 0),
         Campaign("N", date(2026, 3, 1), date(2026, 3, 15), 0),
         Campaign("H", date(2026, 5, 1), date(2026, 5, 5), 0),
+        Campaign("E", date(2026, 2, 1), date(2026, 3, 10), 0),
     ]
     pairs = pairs_table(
         [
             ("S", "s1", "control", 1.0, 1.0, 0.5),
             ("S", "s2", "control", 1.0, 1.0, 0.5),
             ("S", "s3", "treatment", 1.0, 1.0, 0.5),
+            ("S", "s7", "treatment", 1.0, 1.0, 0.5),
             ("N", "s2", "treatment", 9.0, 1.0, 0.5),
             ("N", "s4", "treatment", 9.0, 1.0, 0.5),
             ("H", "s5", "treatment", 1.0, 1.0, 0.5),
         ]
     )
-    sent = members([("S", "s1", "treatment"), ("S", "s2", "control"), ("H", "s6", "control")])
+    sent = members(
+        [
+            ("S", "s1", "treatment"),
+            ("S", "s2", "control"),
+            ("H", "s6", "control"),
+            ("E", "s3", "treatment"),
+        ]
+    )
     assert decisions(allocate(campaigns, pairs, sent)) == {
         ("S", "s1"): (True, None, None, "treatment"),
         ("S", "s2"): (True, None, None, "control"),
-        ("S", "s3"): (False, "not_in_send", None, None),
+        ("S", "s3"): (False, "overlapping_campaign", "E", None),
+        ("S", "s7"): (False, "not_in_send", None, None),
         ("N", "s2"): (False, "overlapping_campaign", "S", "treatment"),
         ("N", "s4"): (True, None, None, "treatment"),
         ("H", "s5"): (True, None, None, "treatment"),

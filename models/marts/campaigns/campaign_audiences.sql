@@ -95,11 +95,7 @@ final as (
             when classified.exclusion_reason is null and classified.allocated_group = 'treatment'
                 then message_products.product_names
         end as product_names,
-        classified.excluded_by_campaign_id,
-        classified.predicted_uplift,
-        classified.expected_order_value,
-        classified.expected_coupon_cost,
-        classified.expected_incremental_value
+        classified.excluded_by_campaign_id
     from classified
     inner join campaigns
         on classified.campaign_id = campaigns.campaign_id
