@@ -60,6 +60,17 @@ def query(db_path: Path, sql: str) -> list[tuple]:
         con.close()
 
 
+def query_dicts(db_path: Path, sql: str) -> list[dict]:
+    """Run one read-only query against a built warehouse; each row as a dict by column."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        cursor = con.execute(sql)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
 def build_warehouse(data_dir: Path, db_dir: Path) -> Path:
     """`dbt build` of the contract files in ``data_dir``; fails the test unless all passes."""
     db_path = db_dir / "warehouse.duckdb"

@@ -15,7 +15,6 @@ import math
 import shutil
 from pathlib import Path
 
-import duckdb
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
@@ -24,6 +23,8 @@ from dbt.cli.main import dbtRunner
 from retail_recs import build
 from retail_recs.build import run_dbt
 from retail_recs.project import PROJECT_DIR
+
+from .conftest import query_dicts
 
 pytestmark = pytest.mark.slow
 
@@ -101,16 +102,6 @@ def allocated(demo_warehouse, small_demo_data, tmp_path_factory) -> Path:
     return db_path
 
 
-def rows(db_path: Path, sql: str) -> list[dict]:
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        cursor = con.execute(sql)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    finally:
-        con.close()
-
-
 def per_cost(value: float, cost: float) -> float:
     """Value per unit of coupon cost; a free coupon's value is infinitely good (or bad)."""
     if cost > 0:
@@ -119,7 +110,7 @@ def per_cost(value: float, cost: float) -> float:
 
 
 def test_every_competing_pair_has_a_value_to_rank_by(allocated):
-    (counts,) = rows(
+    (counts,) = query_dicts(
         allocated,
         "select count(*) as pairs, count(expected_incremental_value) as valued,"
         " count(*) filter (where expected_incremental_value > 0) as positive"
@@ -131,7 +122,7 @@ def test_every_competing_pair_has_a_value_to_rank_by(allocated):
 
 
 def test_the_greedy_takes_pairs_by_value_per_coupon_cost(allocated):
-    ranked = rows(
+    ranked = query_dicts(
         allocated,
         """
         select a.allocation_order, c.expected_incremental_value as value,
@@ -152,7 +143,7 @@ def test_the_greedy_takes_pairs_by_value_per_coupon_cost(allocated):
 
 
 def test_no_customer_is_in_both_and_the_loser_names_the_winner(allocated):
-    members = rows(
+    members = query_dicts(
         allocated,
         "select campaign_id, user_id, is_eligible, exclusion_reason, excluded_by_campaign_id"
         " from campaign_audiences where campaign_id like 'spring_%'",
@@ -170,7 +161,7 @@ def test_no_customer_is_in_both_and_the_loser_names_the_winner(allocated):
 
 
 def test_caps_close_a_campaign_for_both_groups(allocated):
-    decided = rows(
+    decided = query_dicts(
         allocated,
         """
         select a.campaign_id, a.allocation_order, a.is_allocated, a.allocation_reason,
@@ -202,8 +193,8 @@ def test_sent_campaigns_are_untouched(demo_warehouse, allocated):
         "select * from campaign_audiences where campaign_id not like 'spring_%'"
         " order by campaign_id, user_id"
     )
-    before = rows(demo_warehouse, query)
-    assert before and rows(allocated, query) == before
+    before = query_dicts(demo_warehouse, query)
+    assert before and query_dicts(allocated, query) == before
 
 
 def test_a_send_without_its_holdout_is_a_build_warning(demo_warehouse, small_demo_data, tmp_path):
@@ -237,9 +228,10 @@ def test_a_send_without_its_holdout_is_a_build_warning(demo_warehouse, small_dem
     )
     assert result.success, result.exception
     warnings = {
-        row["warning"]: row["detail"] for row in rows(db_path, "select * from build_warnings")
+        row["warning"]: row["detail"]
+        for row in query_dicts(db_path, "select * from build_warnings")
     }
     assert "picks_2026_01" in warnings["holdout_not_loaded"]
     assert "holdout_not_loaded" not in {
-        row["warning"] for row in rows(demo_warehouse, "select warning from build_warnings")
+        row["warning"] for row in query_dicts(demo_warehouse, "select warning from build_warnings")
     }

@@ -25,33 +25,21 @@ from scipy import stats
 from retail_recs.build import run_dbt
 from retail_recs.export_campaigns import export_campaigns
 
-from .conftest import query
+from .conftest import query, query_dicts
 
 pytestmark = pytest.mark.slow
 
 DEMO_COUPON_SALT = "retail-recs-demo-coupon-salt"
 
 
-def rows_as_dicts(db_path: Path, sql: str) -> list[dict]:
-    import duckdb
-
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        cursor = con.execute(sql)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    finally:
-        con.close()
-
-
 def campaigns(db_path: Path) -> dict[str, dict]:
-    return {row["campaign_id"]: row for row in rows_as_dicts(db_path, "select * from campaigns")}
+    return {row["campaign_id"]: row for row in query_dicts(db_path, "select * from campaigns")}
 
 
 def audiences(db_path: Path) -> dict[tuple[str, str], dict]:
     return {
         (row["campaign_id"], row["user_id"]): row
-        for row in rows_as_dicts(db_path, "select * from campaign_audiences")
+        for row in query_dicts(db_path, "select * from campaign_audiences")
     }
 
 
@@ -66,7 +54,7 @@ def expected_exclusions(db_path: Path) -> dict[tuple[str, str], str | None]:
     seed = campaigns(db_path)
     order = sorted(seed, key=lambda c: (as_date(seed[c]["starts_on"]), c))
     candidates = defaultdict(list)
-    for row in rows_as_dicts(db_path, "select * from int_campaign_candidates"):
+    for row in query_dicts(db_path, "select * from int_campaign_candidates"):
         candidates[row["campaign_id"]].append(row)
     admitted: dict[str, list[tuple[str, bool]]] = defaultdict(list)
     reasons = {}
@@ -228,7 +216,7 @@ def test_statistics_match_scipy(demo_warehouse):
         demo_warehouse, "select campaign_id, experiment_group, revenue from int_campaign_outcomes"
     ):
         revenue[(campaign_id, group)].append(value)
-    rows = rows_as_dicts(demo_warehouse, "select * from campaign_performance")
+    rows = query_dicts(demo_warehouse, "select * from campaign_performance")
     assert rows
     for row in rows:
         n_t, n_c = row["treatment_recipients"], row["control_recipients"]
@@ -266,7 +254,7 @@ def test_statistics_match_scipy(demo_warehouse):
 def test_measured_outcomes_reconcile_with_the_simulator(demo_warehouse, campaign_truth):
     measured = {
         row["campaign_id"]: row
-        for row in rows_as_dicts(
+        for row in query_dicts(
             demo_warehouse, "select * from campaign_performance where segment_type = 'all'"
         )
     }
