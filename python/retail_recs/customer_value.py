@@ -123,10 +123,15 @@ def checked_candidates(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(name for name in CANDIDATES if name == BASELINE or name in names)
 
 
-def windows(snapshots: pa.Table, features: list[str]) -> tuple[list[str], dict[str, Window]]:
+def windows(
+    snapshots: pa.Table, features: list[str], max_customers: int | None = None
+) -> tuple[list[str], dict[str, Window]]:
     """The design columns (``features``, then missing indicators of those with NULLs in
     training) and each snapshot's Window: customers with an order by the cutoff, sorted by
-    user_id whatever order the engine returned them in."""
+    user_id whatever order the engine returned them in. With ``max_customers`` (the model
+    selection's sample), 'training' and 'validation' keep that many customers
+    (``segments.sample_customers``; the design columns still come from every training row)
+    and 'scoring' keeps all."""
     by_name = {}
     for snapshot in ("training", "validation", "scoring"):
         rows = snapshots.filter(
@@ -137,6 +142,8 @@ def windows(snapshots: pa.Table, features: list[str]) -> tuple[list[str], dict[s
         ).sort_by("user_id")
         by_name[snapshot] = rows
     names = segments.with_missing_indicators(features, by_name["training"])
+    for snapshot in ("training", "validation"):
+        by_name[snapshot] = segments.sample_customers(by_name[snapshot], max_customers)
 
     def window(rows: pa.Table, known: bool) -> Window:
         def column(name: str) -> np.ndarray:
@@ -168,7 +175,10 @@ def fit_candidate(name: str, window: Window, seed: int) -> dict[str, Pipeline] |
         else:
             estimator = HistGradientBoostingRegressor(random_state=seed, **BOOSTING)
         model = Pipeline([("standardize", propensity.LogStandardizer()), ("model", estimator)])
-        with threadpool_limits(limits=1):
+        # The boosting gives the same model on two threads (propensity.SAME_RESULT_THREADS);
+        # the Poisson regression's BLAS stays on one.
+        threads = 1 if name == "poisson_regression" else propensity.SAME_RESULT_THREADS
+        with threadpool_limits(limits=threads):
             model.fit(window.X, y)
         models[outcome] = model
     return models
@@ -180,7 +190,7 @@ def predict(models: dict[str, Pipeline] | None, window: Window, scale: float = 1
     if models is None:
         orders, spend = (np.maximum(window.last_period[o], 0.0) for o in (ORDERS, SPEND))
     else:
-        with threadpool_limits(limits=1):
+        with threadpool_limits(limits=propensity.SAME_RESULT_THREADS):  # row by row
             orders, spend = (models[o].predict(window.X) for o in (ORDERS, SPEND))
     orders, spend = np.maximum(orders, 0.0) * scale, np.maximum(spend, 0.0) * scale
     return Prediction(

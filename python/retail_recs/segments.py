@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -94,6 +95,44 @@ def design_matrix(table: pa.Table, names: Sequence[str]) -> np.ndarray:
     return np.column_stack(columns) if columns else np.empty((table.num_rows, 0))
 
 
+def max_customers_setting(value: Any, var_name: str) -> int | None:
+    """A config value rendered from var ``var_name`` as a whole number >= 1, or None when the
+    var is null (no limit); anything else is an error naming the var."""
+    value = config_value(value)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"var {var_name} must be a whole number >= 1 or null, got {value!r}")
+    return value
+
+
+def sample_customers(rows: pa.Table, max_customers: int | None) -> pa.Table:
+    """At most ``max_customers`` of ``rows`` (one row per customer), the first in a fixed
+    pseudo-random order: sha256 of the user_id as text, then the user_id, the ranker's draw
+    (``ranker._sample_customers``). The draw depends on the ids alone (not on the engine's
+    row order, nor on which other customers are present), so a rebuild and Spark pick the
+    same customers, and a shop at or below the limit keeps every row. Sorted by user_id."""
+    if max_customers is None or rows.num_rows <= max_customers:
+        return rows.sort_by("user_id")
+    ids = pa.table(
+        {
+            "user_id": pc.cast(rows.column("user_id"), pa.string()),
+            "position": pa.array(np.arange(rows.num_rows)),
+        }
+    )
+    with duckdb.connect() as connection:
+        drawn = (
+            connection.from_arrow(ids)
+            .query(
+                "ids",
+                f"select position from ids order by sha256(user_id), user_id"
+                f" limit {max_customers:d}",
+            )
+            .to_arrow_table()
+        )
+    return rows.take(drawn.column("position")).sort_by("user_id")
+
+
 def outcome_vector(table: pa.Table, column: str) -> np.ndarray:
     """A boolean outcome column as 0/1 int64; NULL is an error (the label must be known)."""
     values = table.column(column)
@@ -124,19 +163,37 @@ class PropensityData:
         return len(set(self.y_train.tolist())) == 2
 
 
-def propensity_data(snapshots: pa.Table, features: Sequence[str]) -> PropensityData:
-    """The 'training' and 'validation' rows of int_customer_snapshots as matrices.
+def snapshot_rows(snapshots: pa.Table, snapshot: str) -> np.ndarray:
+    """Positions of the rows of ``snapshot`` in ``snapshots``, in user_id order."""
+    positions = pa.array(
+        np.flatnonzero(
+            pc.equal(snapshots.column("snapshot"), snapshot).to_numpy(zero_copy_only=False)
+        )
+    )
+    order = pc.sort_indices(
+        snapshots.select(["user_id"]).take(positions), [("user_id", "ascending")]
+    )
+    return positions.take(order).to_numpy()
+
+
+def propensity_data(
+    snapshots: pa.Table, features: Sequence[str], max_customers: int | None = None
+) -> PropensityData:
+    """The 'training' and 'validation' rows of int_customer_snapshots as matrices, each
+    window cut to ``max_customers`` by ``sample_customers`` when given (the model selection's
+    sample; the design columns still come from every training row, so the sample and the
+    production fit see the same columns).
 
     Rows are sorted by user_id here, whatever order the engine returned them in: the forest
     draws its bootstrap by row position, so every model that fits must see one order.
     """
 
-    def rows(snapshot: str) -> pa.Table:
-        chosen = snapshots.filter(pc.equal(snapshots.column("snapshot"), snapshot))
-        return chosen.sort_by("user_id")
-
-    training, validation = rows("training"), rows("validation")
+    training, validation = (
+        snapshots.take(snapshot_rows(snapshots, name)) for name in ("training", "validation")
+    )
     names = with_missing_indicators(features, training)
+    training = sample_customers(training, max_customers)
+    validation = sample_customers(validation, max_customers)
     return PropensityData(
         names=names,
         X_train=design_matrix(training, names),

@@ -1,6 +1,8 @@
 """Customer value: the metrics by hand, the baseline's known answers, model choice against
 it, and the snapshots' windows."""
 
+import hashlib
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -133,4 +135,16 @@ def test_windows_keep_customers_who_ordered_sorted_with_missing_indicators():
     np.testing.assert_array_equal(training.outcomes[cv.SPEND], [0.0, 5.0])
     np.testing.assert_array_equal(training.last_period[cv.ORDERS], [1, 1])
     assert windows["scoring"].outcomes is None
+    assert windows["scoring"].user_id.to_pylist() == ["a", "b"]
+
+
+def test_the_selection_sample_cuts_training_and_validation_not_scoring():
+    # One customer per window at most: the first of "a", "b" by sha256 of the id in
+    # training, the only one in validation; scoring keeps both, and the missing indicator
+    # of "a"'s NULL stays whichever customer is drawn.
+    first = min(["a", "b"], key=lambda user_id: hashlib.sha256(user_id.encode()).hexdigest())
+    names, windows = cv.windows(snapshots_table(), ["recency_days", "order_count"], 1)
+    assert names == ["recency_days", "order_count", "recency_days__missing"]
+    assert windows["training"].user_id.to_pylist() == [first]
+    assert windows["validation"].user_id.to_pylist() == ["a"]
     assert windows["scoring"].user_id.to_pylist() == ["a", "b"]

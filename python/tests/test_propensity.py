@@ -11,11 +11,14 @@ rate), and both against a second run (determinism).
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import numpy as np
 import pyarrow as pa
 import pytest
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.frozen import FrozenEstimator
 
 from retail_recs import segments
 from retail_recs.kmeans import log_standardize
@@ -251,7 +254,10 @@ def test_selection_and_production_are_deterministic():
     production = fit_production(chosen, *split, seed=3)
     again = fit_production(chosen, *split, seed=3)
     np.testing.assert_array_equal(probabilities(production.model, X), probabilities(again.model, X))
-    np.testing.assert_array_equal(production.served_probabilities(X), again.served_probabilities(X))
+    for first_run, second_run in zip(
+        production.probabilities(X), again.probabilities(X), strict=True
+    ):
+        np.testing.assert_array_equal(first_run, second_run)
     # The refitted model is the one the selection measured.
     measured = next(result for result in first if result.is_chosen).validation
     assert evaluate(y[800:], probabilities(production.model, X[800:])) == measured
@@ -264,12 +270,17 @@ def test_sigmoid_calibration_keeps_the_ranking_and_the_log_loss_at_most():
     X, y = synthetic(np.random.default_rng(SEED), n=1400)
     production = fit_production(LOGISTIC_REGRESSION, X[:1000], y[:1000], X[1000:], y[1000:])
     assert production.calibration_method == "sigmoid"
-    before = evaluate(y[1000:], probabilities(production.model, X[1000:]))
-    after = evaluate(y[1000:], probabilities(production.calibrated, X[1000:]))
+    own, served = production.probabilities(X[1000:])  # a sigmoid is served unbounded
+    np.testing.assert_array_equal(own, probabilities(production.model, X[1000:]))
+    before, after = evaluate(y[1000:], own), evaluate(y[1000:], served)
     assert after.auc == pytest.approx(before.auc, abs=1e-12)
     assert after.log_loss <= before.log_loss + 1e-9
-    served = production.served_probabilities(X[1000:])  # a sigmoid is served unbounded
-    np.testing.assert_array_equal(served, probabilities(production.calibrated, X[1000:]))
+    # Calibrating the scores computed once is calibrating the model (scikit-learn's way).
+    every_row = np.arange(400)
+    reference = CalibratedClassifierCV(
+        FrozenEstimator(production.model), method="sigmoid", cv=[(every_row, every_row)]
+    ).fit(X[1000:], y[1000:])
+    np.testing.assert_allclose(served, probabilities(reference, X[1000:]), rtol=0, atol=1e-12)
 
 
 def test_isotonic_calibration_matches_the_buyer_rate_and_is_never_certain():
@@ -280,13 +291,19 @@ def test_isotonic_calibration_matches_the_buyer_rate_and_is_never_certain():
         "random_forest", X[:1000], y[:1000], X[1000:], y[1000:], isotonic_min_customers=300
     )
     assert production.calibration_method == "isotonic"
-    calibrated = probabilities(production.calibrated, X[1000:])
+    every_row = np.arange(2000)
+    calibrated = probabilities(  # scikit-learn's own calibration of the model, unbounded
+        CalibratedClassifierCV(
+            FrozenEstimator(production.model), method="isotonic", cv=[(every_row, every_row)]
+        ).fit(X[1000:], y[1000:]),
+        X[1000:],
+    )
     assert calibrated.mean() == pytest.approx(y[1000:].mean(), abs=1e-12)
     # A step without a buyer is 0 there; served, it is Platt's prior 1 / (non-buyers + 2).
     buyers = int(y[1000:].sum())
     non_buyers = 2000 - buyers
     assert calibrated.min() == 0.0
-    served = production.served_probabilities(X)
+    _, served = production.probabilities(X)
     assert served.min() == pytest.approx(1 / (non_buyers + 2), rel=1e-15)
     assert served.max() <= (buyers + 1) / (buyers + 2)
     inside = (calibrated > served.min()) & (calibrated < served.max())
@@ -304,10 +321,10 @@ def test_one_validation_outcome_serves_the_model_uncalibrated():
     X, y = synthetic(np.random.default_rng(SEED))
     production = fit_production(LOGISTIC_REGRESSION, X, y, X[:20], np.ones(20))
     assert production.calibration_method is None
-    assert production.calibrated is production.model
-    np.testing.assert_array_equal(
-        production.served_probabilities(X), probabilities(production.model, X)
-    )
+    assert production.calibrator is None
+    own, served = production.probabilities(X)
+    np.testing.assert_array_equal(own, probabilities(production.model, X))
+    np.testing.assert_array_equal(served, own)
 
 
 def test_propensity_data_does_not_depend_on_row_order():
@@ -330,3 +347,50 @@ def test_propensity_data_does_not_depend_on_row_order():
     assert data.learnable
     for field in ("X_train", "y_train", "X_valid", "y_valid"):
         np.testing.assert_array_equal(getattr(data, field), getattr(shuffled, field))
+
+
+def test_model_selection_sample_is_a_fixed_draw_by_hash_of_the_id():
+    # The ranker's draw: sha256 of the id as text, then the id; the first n, by user_id.
+    ids = [f"customer-{i}" for i in range(50)]
+    table = pa.table({"user_id": ids, "value": list(range(50))})
+    by_hash = sorted(
+        ids, key=lambda user_id: (hashlib.sha256(user_id.encode()).hexdigest(), user_id)
+    )
+    sample = segments.sample_customers(table, 7)
+    assert sample.column("user_id").to_pylist() == sorted(by_hash[:7])
+    assert sample.column("value").to_pylist() == [ids.index(u) for u in sorted(by_hash[:7])]
+    # Not the engine's row order, and a customer drawn stays drawn when others are absent.
+    reversed_sample = segments.sample_customers(table.take(list(range(49, -1, -1))), 7)
+    assert reversed_sample.equals(sample)
+    fewer = segments.sample_customers(table.take([ids.index(u) for u in by_hash[:20]]), 7)
+    assert fewer.equals(sample)
+    # At or below the limit, or with none: every row, by user_id.
+    assert segments.sample_customers(table, 50).column("user_id").to_pylist() == sorted(ids)
+    assert segments.sample_customers(table, None).num_rows == 50
+
+
+def test_propensity_sample_keeps_the_design_of_every_training_customer():
+    # The NULL is in a customer the sample leaves out; the indicator stays, so the sampled
+    # selection and the production fit on everyone see the same design columns.
+    ids = [f"c{i}" for i in range(6)]
+    drawn = sorted(ids, key=lambda user_id: hashlib.sha256(user_id.encode()).hexdigest())
+    table = pa.table(
+        {
+            "snapshot": ["training"] * 6 + ["validation"] * 6,
+            "user_id": ids + ids,
+            "recency_days": [None if u == drawn[-1] else 1.0 for u in ids] + [2.0] * 6,
+            "ordered_in_horizon": [True, False] * 6,
+        }
+    )
+    data = segments.propensity_data(table, ["recency_days"], max_customers=3)
+    assert data.names == ["recency_days", "recency_days__missing"]
+    assert data.X_train.shape == (3, 2) and data.X_valid.shape == (3, 2)
+    np.testing.assert_array_equal(data.X_train[:, 1], 0.0)
+
+
+@pytest.mark.parametrize("value", [0, -5, 2.5, True, "many"])
+def test_model_selection_max_customers_names_the_var(value):
+    with pytest.raises(ValueError, match="var retail_recs__model_selection_max_customers"):
+        segments.max_customers_setting(value, "retail_recs__model_selection_max_customers")
+    assert segments.max_customers_setting("None", "v") is None
+    assert segments.max_customers_setting("100000", "v") == 100000

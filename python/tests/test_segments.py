@@ -148,6 +148,23 @@ def test_the_chosen_model_is_served_and_calibration_does_not_hurt_it(demo_wareho
     assert after <= before + 1e-9
 
 
+def test_below_the_sample_limit_the_candidates_see_every_customer(demo_warehouse):
+    """The demo has fewer customers than var retail_recs__model_selection_max_customers:
+    the selection measures the windows the production model learns from and is judged on."""
+    rows = query(
+        demo_warehouse,
+        """
+        select distinct selection.training_customers, selection.validation_customers,
+            (select count(*) from int_customer_snapshots where snapshot = 'training'),
+            (select count(*) from int_customer_snapshots where snapshot = 'validation')
+        from propensity_model_selection as selection
+        """,
+    )
+    ((training, validation, all_training, all_validation),) = rows
+    assert (training, validation) == (all_training, all_validation)
+    assert all_training < 50_000
+
+
 def test_propensity_scores_every_active_customer_once(demo_warehouse):
     ((scored, active),) = query(
         demo_warehouse,

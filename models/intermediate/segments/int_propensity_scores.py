@@ -1,7 +1,7 @@
 """Purchase probabilities for every snapshot of int_customer_snapshots from the model chosen
 in propensity_model_selection: training and validation (to measure it) and scoring (the
-customers' probabilities as of now). The chosen candidate is refitted on training (the same
-model the selection measured: the fits are deterministic) and calibrated on validation.
+customers' probabilities as of now). The chosen candidate is refitted on every training
+customer and calibrated on validation.
 Math in retail_recs.propensity.
 """
 
@@ -23,19 +23,26 @@ def model(dbt, session):
     else:
         ((name,),) = chosen
         data = segments.propensity_data(snapshots, features)
-        production = propensity.fit_production(
+        model = propensity.fit_candidate(
             name,
             data.X_train,
             data.y_train,
-            data.X_valid,
-            data.y_valid,
             l2=float(dbt.config.get("l2")),
             seed=int(dbt.config.get("seed")),
+        )
+        # One pass of the model over every row; the validation rows' scores (in user_id
+        # order, as data.y_valid) calibrate it.
+        score, uncalibrated = propensity.scores(
+            model, segments.design_matrix(snapshots, data.names)
+        )
+        production = propensity.calibrate(
+            name,
+            model,
+            score[segments.snapshot_rows(snapshots, "validation")],
+            data.y_valid,
             isotonic_min_customers=int(dbt.config.get("isotonic_min_customers")),
         )
-        X = segments.design_matrix(snapshots, data.names)
-        uncalibrated = propensity.probabilities(production.model, X)
-        calibrated = production.served_probabilities(X)
+        calibrated = production.served(score, uncalibrated)
     return pa.table(
         {
             "snapshot": snapshots.column("snapshot"),

@@ -1,7 +1,8 @@
 """How well each customer-value candidate (var retail_recs__clv_candidates; the naive
 last_period baseline always competes) predicts the next horizon: fitted on the 'training'
-snapshot of int_clv_snapshots, measured on 'validation'. The lowest spend MAE is chosen and
-int_clv_predictions serves it.
+snapshot of int_clv_snapshots, measured on 'validation', each window cut to var
+retail_recs__model_selection_max_customers customers. The lowest spend MAE is chosen and
+int_clv_predictions refits it on every customer and serves it.
 
 Thin on purpose: the math is retail_recs.customer_value.
 """
@@ -26,7 +27,11 @@ def model(dbt, session):
     windows = snapshots.aggregate("snapshot, min(cutoff_at) as cutoff_at, min(horizon_days) as h")
     cutoffs = {snapshot: (cutoff, h) for snapshot, cutoff, h in windows.fetchall()}
     _, by_snapshot = customer_value.windows(
-        snapshots.to_arrow_table(), segments.config_value(dbt.config.get("features"))
+        snapshots.to_arrow_table(),
+        segments.config_value(dbt.config.get("features")),
+        segments.max_customers_setting(
+            dbt.config.get("max_customers"), "retail_recs__model_selection_max_customers"
+        ),
     )
     results = customer_value.select_model(
         by_snapshot["training"],

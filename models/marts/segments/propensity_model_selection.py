@@ -1,7 +1,8 @@
 """Which model scores purchase propensity: each candidate of var
 retail_recs__propensity_candidates fitted on the 'training' snapshot of
-int_customer_snapshots and measured on 'validation' (the next horizon, unseen); the lowest
-validation log loss is chosen, and int_propensity_scores refits and calibrates it.
+int_customer_snapshots and measured on 'validation' (the next horizon, unseen), each window
+cut to var retail_recs__model_selection_max_customers customers; the lowest validation log
+loss is chosen, and int_propensity_scores refits it on every customer and calibrates it.
 
 Thin on purpose: the math is retail_recs.propensity (select_model, calibration_method).
 """
@@ -15,7 +16,12 @@ def model(dbt, session):
     dbt.config(materialized="table")
     features = segments.config_value(dbt.config.get("features"))
     candidates = segments.config_value(dbt.config.get("candidates"))
-    data = segments.propensity_data(dbt.ref("int_customer_snapshots").to_arrow_table(), features)
+    max_customers = segments.max_customers_setting(
+        dbt.config.get("max_customers"), "retail_recs__model_selection_max_customers"
+    )
+    data = segments.propensity_data(
+        dbt.ref("int_customer_snapshots").to_arrow_table(), features, max_customers
+    )
     results, method = [], None
     if data.learnable:  # else nothing to learn (build_warnings: propensity_not_fitted)
         results = propensity.select_model(
@@ -30,9 +36,12 @@ def model(dbt, session):
         method = propensity.calibration_method(
             data.y_valid, int(dbt.config.get("isotonic_min_customers"))
         )
+    n = len(results)
     return pa.table(
         {
             "model_name": pa.array([r.name for r in results], pa.string()),
+            "training_customers": pa.array([len(data.y_train)] * n, pa.int64()),
+            "validation_customers": pa.array([len(data.y_valid)] * n, pa.int64()),
             "validation_auc": pa.array([r.validation.auc for r in results], pa.float64()),
             "validation_log_loss": pa.array([r.validation.log_loss for r in results], pa.float64()),
             "validation_brier_score": pa.array(
