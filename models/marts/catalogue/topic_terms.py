@@ -1,5 +1,8 @@
-"""The topics of the chosen LDA model (topic_model_selection), each with its top terms and a
-readable label made of the first three ("bag · jumbo · lunch").
+"""The topics of the chosen LDA model (topic_model_selection), each with its top terms, a
+readable label made of the first three ("bag · jumbo · lunch") and how many items it
+dominates (item_topics, whose topic numbers it shares). Reading item_topics also keeps the
+two fits of the model apart: side by side, in one process, their Python loops shared one
+core (17 s each at 10M events, against 6 s each one after the other).
 
 Thin on purpose: the math is retail_recs.topics.
 """
@@ -13,6 +16,12 @@ from retail_recs import topics
 def model(dbt, session):
     dbt.config(materialized="table")
     chosen = dbt.ref("topic_model_selection").filter("is_chosen").select("topic_count").fetchall()
+    dominated = dict(
+        dbt.ref("item_topics")
+        .filter("is_dominant")
+        .aggregate("topic_id, count(*) as dominant_items")
+        .fetchall()
+    )
     rows = {"topic_id": [], "topic_label": [], "term_rank": [], "term": [], "term_weight": []}
     if chosen:
         corpus = topics.corpus(
@@ -33,5 +42,8 @@ def model(dbt, session):
             "term_rank": pa.array(rows["term_rank"], pa.int64()),
             "term": pa.array(rows["term"], pa.string()),
             "term_weight": pa.array(rows["term_weight"], pa.float64()),
+            "dominant_items": pa.array(
+                [dominated.get(topic, 0) for topic in rows["topic_id"]], pa.int64()
+            ),
         }
     )
