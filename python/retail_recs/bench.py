@@ -19,6 +19,11 @@ learned ranker's models (candidates, features, training, scoring) < 90 s and < 6
 events (400k customers) the segment layer (features, RFM, k-means, propensity) < 60 s::
 
     python -m retail_recs.bench --events 20000000 --layers seeds,staging,interactions,segments
+
+``--vs-peers`` builds the layers the recommenders read, then times Microsoft Recommenders'
+SAR and implicit's ALS against the project's equivalent models on the same interactions
+(``retail_recs.bench_peers``; the peers live in their own environment). Issue target: the
+item-CF chain at most 1.0x SAR's time.
 """
 
 from __future__ import annotations
@@ -261,7 +266,17 @@ def main(argv: list[str] | None = None) -> None:
         help="comma-separated layers to build, in order (e.g. seeds,staging,interactions,"
         "segments), or 'all': one complete dbt build as make demo runs it",
     )
+    parser.add_argument(
+        "--vs-peers",
+        action="store_true",
+        help="time SAR and implicit's ALS against the project's equivalent models"
+        " (installs them into their own environment in the work dir)",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (--vs-peers)")
     args = parser.parse_args(argv)
+    if args.vs_peers:
+        vs_peers(args)
+        return
     layers = args.layers.split(",")
     unknown = set(layers) - {name for name, _ in LAYERS} - {"all"}
     if unknown or ("all" in layers and len(layers) > 1):
@@ -293,6 +308,30 @@ def main(argv: list[str] | None = None) -> None:
             f"{events:>12,}  {'staging+interactions':<20}{total:>9.1f}{peak:>10.2f}"
             f"   ({events / total / 1e6:.2f}M events/s)"
         )
+
+
+def vs_peers(args: argparse.Namespace) -> None:
+    """Build each size's recommender inputs, then compare with the peers (bench_peers)."""
+    from retail_recs import bench_peers
+    from retail_recs.project import default_vars
+
+    settings = default_vars()
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    for events in [int(size) for size in args.events.split(",")]:
+        data_dir = args.work_dir / f"events_{events}"
+        db_path = args.work_dir / f"events_{events}.duckdb"
+        with redirect_stdout(io.StringIO()):
+            generate(events, data_dir)
+            build_layers(data_dir, db_path, bench_peers.LAYERS_NEEDED)
+        comparisons = bench_peers.compare(
+            data_dir,
+            db_path,
+            args.work_dir,
+            rounds=args.rounds,
+            k=int(settings["retail_recs__recommendations_per_user"]),
+            factors=int(settings["retail_recs__svd_factors"]),
+        )
+        bench_peers.report(comparisons, events)
 
 
 if __name__ == "__main__":

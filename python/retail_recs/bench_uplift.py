@@ -20,18 +20,12 @@ from collections.abc import Sequence
 
 import duckdb
 import numpy as np
-import yaml
 
 from retail_recs import segments, uplift
 from retail_recs.demo_data.responses import customer_uplift, planted_uplift
-from retail_recs.project import PROJECT_DIR, database_path
+from retail_recs.project import database_path, default_vars
 
 TOP_SHARE = 0.3
-
-
-def _vars() -> dict:
-    config = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return config["vars"]
 
 
 def _planted_ratio(
@@ -63,7 +57,7 @@ def _planted_ratio(
 def run(db_path: str, shares: Sequence[float], planted: bool) -> list[tuple]:
     """One row per share and learner: (share, members, learner, Qini, top-30% uplift,
     everyone's uplift, planted ratio or None)."""
-    settings = _vars()
+    settings = default_vars()
     features = settings["retail_recs__propensity_features"]
     folds = int(settings["retail_recs__uplift_folds"])
     min_members = int(settings["retail_recs__uplift_min_group_members"])

@@ -16,6 +16,14 @@ OPTIONAL_SOURCE_NAMES = ("erasure_requests", "campaign_events")
 DATA_VARS_FILE = "dbt_vars.json"
 
 
+def default_vars() -> dict[str, object]:
+    """The vars of dbt_project.yml: every setting's default."""
+    import yaml
+
+    config = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return config["vars"]
+
+
 def database_path() -> Path:
     """The DuckDB file dbt builds: env RETAIL_RECS_DB, as profiles.yml reads it."""
     return Path(os.environ.get("RETAIL_RECS_DB", DEFAULT_DB))
