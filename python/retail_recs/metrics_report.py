@@ -29,6 +29,8 @@ K = 10
 COLUMNS = (
     ("algorithm", "algorithm", "{}"),
     ("ndcg", f"NDCG@{K}", "{:.4f}"),
+    # NULL (one customer only) stays NULL through format, and shows as a dash.
+    ("format('{:.4f} to {:.4f}', ndcg_ci_low, ndcg_ci_high)", "95% interval", "{}"),
     ("precision", "precision", "{:.4f}"),
     ("recall", "recall", "{:.4f}"),
     ("map", "MAP", "{:.4f}"),

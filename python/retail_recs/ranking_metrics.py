@@ -21,6 +21,9 @@ Protocols (``PROTOCOLS``):
 - ``new_items``: each list minus the items the customer purchased in training, re-ranked
   1.. in the original order, and the truth minus the items bought in training.
 
+Each of those means comes with its normal 95% confidence interval, mean ± z₀.₉₇₅ · s / √n
+(s the sample standard deviation over the n customers), clipped to [0, 1]; NaN for n = 1.
+
 Beyond accuracy, over the evaluated customers of a group:
 
 - catalogue coverage@k = distinct items in their top-k lists / active catalogue items;
@@ -44,24 +47,34 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 logger = logging.getLogger(__name__)
 
 PROTOCOLS = ("new_items", "repeats_allowed")
 NO_SEGMENT = "No purchase yet"
+# The metrics that are means over customers, each with the user_metrics key it averages.
+MEAN_METRICS = {
+    "precision": "precision",
+    "recall": "recall",
+    "ndcg": "ndcg",
+    "map": "average_precision",
+    "hit_rate": "hit",
+    "mrr": "reciprocal_rank",
+}
 METRICS = (
     "users_evaluated",
     "users_with_list",
-    "precision",
-    "recall",
-    "ndcg",
-    "map",
-    "hit_rate",
-    "mrr",
+    *(
+        column
+        for metric in MEAN_METRICS
+        for column in (metric, f"{metric}_ci_low", f"{metric}_ci_high")
+    ),
     "catalogue_coverage",
     "novelty",
     "intra_list_diversity",
 )
+Z_95 = float(stats.norm.ppf(0.975))
 
 
 def _check_k(k: int) -> None:
@@ -230,6 +243,15 @@ def user_metrics(ranked: Sequence[str], truth: Iterable[str], k: int) -> dict[st
     }
 
 
+def confidence_interval(values: np.ndarray) -> tuple[float, float]:
+    """The normal 95% interval of the mean of ``values`` (metrics in [0, 1]), clipped to
+    [0, 1]; NaN for a single value, whose spread is unknown."""
+    if len(values) < 2:
+        return np.nan, np.nan
+    mean, margin = float(values.mean()), Z_95 * float(stats.sem(values))
+    return max(0.0, mean - margin), min(1.0, mean + margin)
+
+
 def aggregate(
     lists: Mapping[str, Sequence[str]],
     truth: Mapping[str, Iterable[str]],
@@ -264,18 +286,16 @@ def aggregate(
         if len(top) >= 2:
             diversities.append(list_diversity(top, catalogue.basket_jaccard))
 
-    def mean(name: str) -> float:
-        return float(np.mean([metrics[name] for metrics in per_user]))
+    means: dict[str, float] = {}
+    for metric, key in MEAN_METRICS.items():
+        values = np.array([metrics[key] for metrics in per_user])
+        means[metric] = float(values.mean())
+        means[f"{metric}_ci_low"], means[f"{metric}_ci_high"] = confidence_interval(values)
 
     return {
         "users_evaluated": len(per_user),
         "users_with_list": users_with_list,
-        "precision": mean("precision"),
-        "recall": mean("recall"),
-        "ndcg": mean("ndcg"),
-        "map": mean("average_precision"),
-        "hit_rate": mean("hit"),
-        "mrr": mean("reciprocal_rank"),
+        **means,
         "catalogue_coverage": (
             len(listed) / catalogue.active_item_count if catalogue.active_item_count else np.nan
         ),

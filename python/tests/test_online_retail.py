@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 
 import duckdb
 import pytest
 
 from retail_recs import online_retail
+from retail_recs import ranking_metrics as rm
+from retail_recs.build import run_dbt
 from retail_recs.project import PROJECT_DIR
 
-from .conftest import query
+from .conftest import query, query_dicts
 
 pytestmark = pytest.mark.real_data
 
@@ -264,3 +267,46 @@ def test_a_file_of_another_layout_names_the_expected_columns(tmp_path):
     other.write_text("order,sku\n1,A\n")
     with pytest.raises(ValueError, match=r"not an Online Retail file.*Online Retail II: Invoice"):
         online_retail.convert(other, tmp_path / "out")
+
+
+def test_sampled_metrics_agree_with_every_customer_within_their_interval(
+    online_retail_data, online_retail_warehouse, tmp_path
+):
+    """The evaluation capped at a fixed sample of customers (var
+    retail_recs__eval_max_customers) against the same lists scored on every customer: each
+    sampled mean's 95% interval is meant to hold the full population's mean. Intervals share
+    one sample, so they miss together or not at all; the test asks that at least 90% of them
+    hold it (95% expected, more with a sample this large a share of the population), and
+    that none misses by more than its own width."""
+    sampled_db = tmp_path / "sampled.duckdb"
+    shutil.copy(online_retail_warehouse, sampled_db)
+    sample_size = 400
+    result = run_dbt(
+        "run",
+        online_retail_data,
+        sampled_db,
+        extra_vars={"retail_recs__eval_max_customers": sample_size},
+        extra_args=["--select", "eval_truth", "int_eval_user_metrics", "recommendation_metrics"],
+    )
+    assert result.success, f"dbt run failed: {result.exception}"
+
+    def metrics(db_path):
+        return {
+            (row["algorithm"], row["protocol"], row["k"]): row
+            for row in query_dicts(db_path, "select * from recommendation_metrics")
+        }
+
+    full, sampled = metrics(online_retail_warehouse), metrics(sampled_db)
+    assert full.keys() == sampled.keys()
+    population = max(row["users_evaluated"] for row in full.values())
+    assert max(row["users_evaluated"] for row in sampled.values()) == sample_size < population
+    misses, checked = [], 0
+    for key, row in sampled.items():
+        for metric in rm.MEAN_METRICS:
+            low, high = row[f"{metric}_ci_low"], row[f"{metric}_ci_high"]
+            truth = full[key][metric]
+            checked += 1
+            if not low <= truth <= high:
+                misses.append((key, metric, low, truth, high))
+                assert low - (high - low) <= truth <= high + (high - low), misses[-1]
+    assert len(misses) <= 0.10 * checked, misses
