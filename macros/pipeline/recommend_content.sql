@@ -1,9 +1,12 @@
 {#- Content-based recommendations: items whose text matches what the customer engaged with,
     score = Σ over terms of profile weight × item weight (a cosine of two TF-IDF vectors), so
     they work for new and rarely bought items that collaborative filtering cannot reach. Each
-    term brings only its var('retail_recs__content_items_per_term') highest-weighted active
-    items: without the cap a common term would pair every profile holding it with every item
-    that has it. Inactive items are left out before the cap so they take no places in it. The
+    term brings only var('retail_recs__content_items_per_term') active items: without the cap
+    a common term would pair every profile holding it with every item that has it. They are
+    the items with the highest weight × ln(2 + purchasers): among the many items a common
+    word describes, those customers buy, while the logarithm still gives an unbought item
+    with a strong weight its place (ln 2 against ln 3 for one purchaser). The score stays the
+    cosine. Inactive items are left out before the cap so they take no places in it. The
     sums run on the dense indexes, which join and sort much faster than the text ids.
     Called by model recommendations_content and by its evaluation replay. -#}
 {% macro recommend_content(profiles, item_terms, customers, items, interactions, n, repeat_purchases=true) %}
@@ -20,7 +23,7 @@ customers as (
 ),
 
 items as (
-    select item_id, item_index, is_active from {{ items }}
+    select item_id, item_index, is_active, purchaser_count from {{ items }}
 ),
 
 indexed_profiles as (
@@ -40,7 +43,7 @@ active_item_terms as (
         item_terms.weight,
         cast(row_number() over (
             partition by item_terms.term
-            order by item_terms.weight desc, items.item_index
+            order by item_terms.weight * ln(2 + items.purchaser_count) desc, items.item_index
         ) as {{ dbt.type_bigint() }}) as term_item_rank
     from item_terms
     inner join items

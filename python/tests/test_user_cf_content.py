@@ -212,18 +212,22 @@ def test_content_profiles_and_lists_follow_the_formulas(demo_warehouse):
     for user, term, weight in actual:
         assert weight == pytest.approx(profiles[user][term], abs=TOLERANCE), (user, term)
 
+    # Each term keeps its items of highest weight * ln(2 + purchasers); ties by id (the
+    # dense index sorts like the id).
     active, _ = shown_items(demo_warehouse)
-    items_by_term: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    purchasers = dict(query(demo_warehouse, "select item_id, purchaser_count from dim_items"))
+    items_by_term: dict[str, list[tuple[float, str, float]]] = defaultdict(list)
     for item, terms in item_terms.items():
         if item in active:
             for term, weight in terms.items():
-                items_by_term[term].append((-weight, item))
+                order = -weight * math.log(2 + purchasers[item])
+                items_by_term[term].append((order, item, weight))
     cap = VARS["retail_recs__content_items_per_term"]
     expected: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for user, terms in profiles.items():
         for term, profile_weight in terms.items():
-            for negative_weight, item in sorted(items_by_term[term])[:cap]:
-                expected[user][item] += profile_weight * -negative_weight
+            for _, item, weight in sorted(items_by_term[term])[:cap]:
+                expected[user][item] += profile_weight * weight
     assert_top_n(demo_warehouse, "recommendations_content", expected)
 
 
