@@ -14,11 +14,14 @@ identical arrays. Steps 3 and 4 make this independent of ``block_size`` and ``n_
 too: BLAS kernels round differently for differently shaped products (measured with this
 OpenBLAS: a row scored in products of 1, 7, 64 or 299 rows differs in the last bits from the
 same row in a 300-row product), so every score comes from a product of one shape,
-``GEMM_TILE_ROWS`` rows at a time, the last tile zero-padded.
+``GEMM_TILE_ROWS`` rows by ``GEMM_TILE_COLUMNS`` columns, the last tiles zero-padded. That
+also keeps a score the same whichever columns its block needed (steps 3 and 4 prune
+columns, see ``top_n_items``).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import time
@@ -43,6 +46,9 @@ FACTOR_DTYPE = np.float32
 # block_size is rounded up to a multiple of it. Measured at 100k x 20k, k = 64: 256-row
 # products run about 1.3x faster than 64-row ones (fewer BLAS thread hand-offs).
 GEMM_TILE_ROWS = 256
+# Columns per score product, the other half of the fixed shape. The first tile of the items
+# sorted by factor length also gives each row the lower bound that prunes the rest.
+GEMM_TILE_COLUMNS = 512
 DEFAULT_BLOCK_SIZE = 2048
 DEFAULT_THREADS = 2
 
@@ -199,12 +205,19 @@ def top_n_items(
 ) -> IndexArrays:
     """The n highest-scoring items per user, score(u, i) = P_u · Q_i, skipping excluded items.
 
-    Users are scored ``block_size`` at a time: S_B = P_B Qᵀ (a BLAS GEMM, threaded by BLAS),
-    excluded items set to -∞, then each row's n-th largest score t_u is found by a
-    partition (O(items) per user, split over ``n_threads`` threads), and the items with
-    S_ui ≥ t_u are sorted by (score descending, item index ascending). Memory is
-    O(block_size x items), never users x items. A user with fewer than n non-excluded items
-    gets fewer rows; the output depends on neither ``block_size`` nor ``n_threads``.
+    Users are scored ``block_size`` at a time by BLAS products, excluded items set to -∞,
+    and the items of each row at or above a floor are sorted by (score descending, item index
+    ascending); the first n are kept. The floor prunes, exactly: items are taken longest
+    factor vector first, and the n-th best score f_u among the first ``GEMM_TILE_COLUMNS``
+    of them is a lower bound of the row's n-th best. By Cauchy-Schwarz P_u · Q_i ≤
+    ‖P_u‖ ‖Q_i‖, so no item with ‖P_u‖ ‖Q_i‖ < f_u (a suffix of that order) can enter the
+    top n, and a block scores only the prefix its rows still need. Popular items have the
+    longest factors, so that is a small share of the catalogue for most blocks (measured at
+    100k users x 20k items: 0.2 s for the pruned blocks against 1.0 s for every full
+    product). A row without a positive bound (fewer than n items or no positive score in
+    the first tile) needs every column, and so does its block. Memory is O(block_size x
+    items), never users x items. A user with fewer than n non-excluded items gets fewer
+    rows; the output depends on neither ``block_size`` nor ``n_threads``.
 
     Parameters
     ----------
@@ -246,7 +259,14 @@ def select_top_n(scores: np.ndarray, n: int, exclude: sparse.csr_matrix | None) 
     ``top_n_items`` (score descending, column ascending). ``scores`` is overwritten."""
     if exclude is not None:
         _mask_excluded(scores, _checked_csr(exclude, "exclude"), 0, scores.shape[0])
-    return _select_top_n(scores, n, np.empty_like(scores), np.empty(scores.shape, dtype=bool))
+    n_rows, n_cols = scores.shape
+    if n < n_cols:
+        partitioned = scores.copy()
+        partitioned.partition(n_cols - n, axis=1)
+        floor = partitioned[:, n_cols - n]  # the n-th largest score: -∞ if fewer candidates
+    else:
+        floor = np.full(n_rows, -np.inf, dtype=scores.dtype)
+    return _top_n_above(scores, floor, n, None)
 
 
 def similar_items(
@@ -346,55 +366,116 @@ def _blockwise_top_n(
     block_size: int,
     n_threads: int,
 ) -> IndexArrays:
-    """Top n columns of each row of left @ right.T minus ``exclude``, one block at a time."""
+    """Top n columns of each row of left @ right.T minus ``exclude``, one block at a time,
+    pruned by the Cauchy-Schwarz bound (see ``top_n_items``)."""
     for name, value in (("n", n), ("block_size", block_size), ("n_threads", n_threads)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
     n_rows, n_cols = left.shape[0], right.shape[0]
+    dtype = left.dtype
     tiles_per_block = math.ceil(block_size / GEMM_TILE_ROWS)
     block_rows = min(tiles_per_block * GEMM_TILE_ROWS, _round_up(max(n_rows, 1)))
-    scores = np.empty((block_rows, n_cols), dtype=left.dtype)
-    chunk_rows = math.ceil(block_rows / n_threads)
-    # One pair of scratch buffers per thread, reused by every block.
-    partitioned = [np.empty((chunk_rows, n_cols), left.dtype) for _ in range(n_threads)]
-    above = [np.empty((chunk_rows, n_cols), bool) for _ in range(n_threads)]
-    right_t = right.T
-    tile_in = np.zeros((GEMM_TILE_ROWS, left.shape[1]), dtype=left.dtype)
-    tile_out = np.empty((GEMM_TILE_ROWS, n_cols), dtype=left.dtype)
+    # Columns longest factor vector first, in tiles of GEMM_TILE_COLUMNS (zero-padded).
+    right_norms = np.linalg.norm(right, axis=1).astype(np.float64)
+    order = np.argsort(-right_norms, kind="stable")
+    sorted_norms = right_norms[order]
+    n_padded = _round_up(n_cols, GEMM_TILE_COLUMNS)
+    right_tiles = np.zeros((n_padded // GEMM_TILE_COLUMNS, left.shape[1], GEMM_TILE_COLUMNS), dtype)
+    for tile, lo in enumerate(range(0, n_cols, GEMM_TILE_COLUMNS)):
+        columns = order[lo : lo + GEMM_TILE_COLUMNS]
+        right_tiles[tile, :, : columns.size] = right[columns].T
+    left_norms = np.linalg.norm(left, axis=1).astype(np.float64)
+    # Rounding of float32 products and norms stays below k · eps of ‖P_u‖ ‖Q_i‖; four times
+    # that keeps the pruning exact.
+    slack = 1.0 + 4 * left.shape[1] * float(np.finfo(dtype).eps)
+    if exclude is not None:
+        position = np.empty(n_cols, dtype=np.int64)
+        position[order] = np.arange(n_cols)
+        exclude = sparse.csr_matrix(
+            (exclude.data, position[exclude.indices], exclude.indptr), shape=exclude.shape
+        )
+    head = np.empty((block_rows, GEMM_TILE_COLUMNS), dtype)
+    partitioned = np.empty_like(head)
+    scores = np.empty(block_rows * n_padded, dtype)
+    tile_in = np.zeros((GEMM_TILE_ROWS, left.shape[1]), dtype=dtype)
+    tile_out = np.empty((GEMM_TILE_ROWS, GEMM_TILE_COLUMNS), dtype=dtype)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    scored = 0
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=n_threads) as pool:
         for start in range(0, n_rows, block_rows):
             stop = min(start + block_rows, n_rows)
-            block = scores[: stop - start]
-            _score_block(left, right_t, start, stop, block, tile_in, tile_out)
-            if exclude is not None:
-                _mask_excluded(block, exclude, start, stop)
-            bounds = [
-                (lo, min(lo + chunk_rows, stop - start))
-                for lo in range(0, stop - start, chunk_rows)
-            ]
+            rows = stop - start
+            first = head[:rows]
+            _score_block(left, right_tiles[0], start, stop, first, tile_in, tile_out)
+            _mask_columns(first, exclude, start, stop, 0, n_cols)
+            floor = _nth_largest(first, n, partitioned[:rows])
+            # Each tile of rows scores the columns its own rows need, packed one after another.
+            regions: list[tuple[int, np.ndarray]] = []
+            used = 0
+            for lo in range(0, rows, GEMM_TILE_ROWS):
+                hi = min(lo + GEMM_TILE_ROWS, rows)
+                norms = left_norms[start + lo : start + hi]
+                width = _needed_columns(floor[lo:hi], norms, sorted_norms, slack)
+                region = scores[used : used + (hi - lo) * width].reshape(hi - lo, width)
+                used += region.size
+                region[:, :GEMM_TILE_COLUMNS] = first[lo:hi]
+                for column in range(GEMM_TILE_COLUMNS, width, GEMM_TILE_COLUMNS):
+                    out = region[:, column : column + GEMM_TILE_COLUMNS]
+                    tile = right_tiles[column // GEMM_TILE_COLUMNS]
+                    _score_block(left, tile, start + lo, start + hi, out, tile_in, tile_out)
+                _mask_columns(region, exclude, start + lo, start + hi, GEMM_TILE_COLUMNS, n_cols)
+                regions.append((lo, region))
+            scored += used
             selected = pool.map(
-                _select_top_n,
-                [block[lo:hi] for lo, hi in bounds],
-                [n] * len(bounds),
-                partitioned[: len(bounds)],
-                above[: len(bounds)],
+                _top_n_above,
+                [region for _, region in regions],
+                [floor[lo : lo + region.shape[0]] for lo, region in regions],
+                itertools.repeat(n),
+                itertools.repeat(order),
             )
-            for (lo, _), (rows, cols, values, rank) in zip(bounds, selected, strict=True):
-                parts.append((rows + start + lo, cols, values, rank))
+            for (lo, _), (rows_, cols, values, rank) in zip(regions, selected, strict=True):
+                parts.append((rows_ + start + lo, cols, values, rank))
     logger.debug(
-        "top %d of %d x %d scores: %.2f s", n, n_rows, n_cols, time.perf_counter() - started
+        "top %d of %d x %d scores: %.2f s, %.1f%% of the scores computed",
+        n,
+        n_rows,
+        n_cols,
+        time.perf_counter() - started,
+        100 * scored / max(n_rows * n_padded, 1),
     )
     if not parts:
         empty = np.empty(0, dtype=np.int64)
-        return empty, empty.copy(), np.empty(0, dtype=left.dtype), empty.copy()
+        return empty, empty.copy(), np.empty(0, dtype=dtype), empty.copy()
     return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
 
 
-def _round_up(rows: int) -> int:
-    """``rows`` rounded up to a multiple of GEMM_TILE_ROWS."""
-    return math.ceil(rows / GEMM_TILE_ROWS) * GEMM_TILE_ROWS
+def _nth_largest(scores: np.ndarray, n: int, scratch: np.ndarray) -> np.ndarray:
+    """Each row's n-th largest score (-∞ when the row has fewer than n), via ``scratch``."""
+    n_cols = scores.shape[1]
+    if n > n_cols:
+        return np.full(scores.shape[0], -np.inf, dtype=scores.dtype)
+    np.copyto(scratch, scores)
+    scratch.partition(n_cols - n, axis=1)
+    return scratch[:, n_cols - n].copy()
+
+
+def _needed_columns(
+    floor: np.ndarray, row_norms: np.ndarray, sorted_norms: np.ndarray, slack: float
+) -> int:
+    """How many of the columns (sorted by length, longest first) a block must score: for
+    each row those with slack · ‖P_u‖ ‖Q_i‖ ≥ its floor, rounded up to whole tiles."""
+    n_padded = _round_up(sorted_norms.size, GEMM_TILE_COLUMNS)
+    if not (floor > 0).all():  # a floor of 0 or less (or -∞) prunes nothing
+        return n_padded
+    shortest = floor.astype(np.float64) / (slack * row_norms)
+    needed = np.searchsorted(-sorted_norms, -shortest, side="right")
+    return min(n_padded, _round_up(max(int(needed.max()), 1), GEMM_TILE_COLUMNS))
+
+
+def _round_up(count: int, multiple: int = GEMM_TILE_ROWS) -> int:
+    """``count`` rounded up to a multiple of ``multiple``."""
+    return math.ceil(count / multiple) * multiple
 
 
 def _score_block(
@@ -406,7 +487,8 @@ def _score_block(
     tile_in: np.ndarray,
     tile_out: np.ndarray,
 ) -> None:
-    """out = left[start:stop] @ right_t, by products of exactly GEMM_TILE_ROWS rows each."""
+    """out = left[start:stop] @ right_t (one column tile), by products of exactly
+    GEMM_TILE_ROWS rows each."""
     for lo in range(start, stop, GEMM_TILE_ROWS):
         hi = lo + GEMM_TILE_ROWS
         if hi <= stop:
@@ -425,33 +507,44 @@ def _mask_excluded(block: np.ndarray, exclude: sparse.csr_matrix, start: int, st
     block[rows, exclude.indices[indptr[0] : indptr[-1]]] = -np.inf
 
 
-def _select_top_n(
-    scores: np.ndarray, n: int, partitioned: np.ndarray, above: np.ndarray
-) -> IndexArrays:
-    """Per row of ``scores``: the n largest finite entries, by (score desc, column asc).
+def _mask_columns(
+    block: np.ndarray,
+    exclude: sparse.csr_matrix | None,
+    start: int,
+    stop: int,
+    first_column: int,
+    n_cols: int,
+) -> None:
+    """Set to -∞ the excluded entries and the zero padding (columns from ``n_cols``) of the
+    block's columns from ``first_column`` on."""
+    block[:, max(n_cols, first_column) :] = -np.inf
+    if exclude is None:
+        return
+    indptr = exclude.indptr[start : stop + 1]
+    rows = np.repeat(np.arange(stop - start), np.diff(indptr))
+    columns = exclude.indices[indptr[0] : indptr[-1]]
+    inside = (columns >= first_column) & (columns < block.shape[1])
+    block[rows[inside], columns[inside]] = -np.inf
 
-    ``partitioned`` and ``above`` are reusable scratch buffers with at least as many rows.
-    """
-    n_rows, n_cols = scores.shape
-    partitioned = partitioned[:n_rows]
-    above = above[:n_rows]
-    if n < n_cols:
-        kth = n_cols - n
-        np.copyto(partitioned, scores)
-        partitioned.partition(kth, axis=1)
-        threshold = partitioned[:, kth]  # the n-th largest score: -∞ if fewer candidates
-    else:
-        threshold = np.full(n_rows, -np.inf, dtype=scores.dtype)
+
+def _top_n_above(
+    scores: np.ndarray, floor: np.ndarray, n: int, column_ids: np.ndarray | None
+) -> IndexArrays:
+    """Per row of ``scores``: the n largest finite entries among those at or above the row's
+    ``floor``, by (score desc, column id asc). ``floor`` must not exceed the row's n-th
+    largest score, or the row gets fewer. ``column_ids`` maps columns to ids (None: the
+    column itself)."""
+    n_cols = scores.shape[1]
     # Excluded entries are -∞: the smallest finite number as a floor keeps them out.
-    threshold = np.maximum(threshold, np.finfo(scores.dtype).min)
-    np.greater_equal(scores, threshold[:, None], out=above)
-    flat = np.flatnonzero(above)  # more than n in a row only on ties at the threshold
+    floor = np.maximum(floor, np.finfo(scores.dtype).min)
+    flat = np.flatnonzero(scores >= floor[:, None])
     rows, cols = np.divmod(flat, n_cols)
     values = scores.reshape(-1)[flat]
-    order = np.lexsort((cols, -values, rows))
-    rows, cols, values = rows[order], cols[order], values[order]
+    ids = cols if column_ids is None else column_ids[cols]
+    order = np.lexsort((ids, -values, rows))
+    rows, ids, values = rows[order], ids[order], values[order]
     row_start = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if rows.size else rows
     run_lengths = np.diff(np.r_[row_start, rows.size])
     rank = np.arange(rows.size) - np.repeat(row_start, run_lengths) + 1
     keep = rank <= n
-    return rows[keep], cols[keep], values[keep], rank[keep]
+    return rows[keep], ids[keep], values[keep], rank[keep]

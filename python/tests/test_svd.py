@@ -206,6 +206,54 @@ def test_results_are_identical_across_runs_block_sizes_and_threads():
         assert np.array_equal(a, b)
 
 
+def test_pruned_top_n_equals_scoring_every_item(caplog):
+    """The Cauchy-Schwarz pruning is exact: against every score computed and sorted, on
+    integer factors (exact products, so ties are real) with a few long item vectors (the
+    popular items), exclusions, a user with no factors (all scores 0: no bound, every item
+    scored) and a user left with fewer than n items. The debug log shows the pruning ran."""
+    rng = np.random.default_rng(SEED)
+    n_users, n_items, k, n = 2 * GEMM_TILE_ROWS + 17, 1500, 8, 7
+    user_factors = rng.integers(-3, 4, (n_users, k)).astype(np.float32)
+    item_factors = rng.integers(-3, 4, (n_items, k)).astype(np.float32)
+    # The long vectors point into the positive first half of the factors. Every fifth user
+    # of the first row tile lives in the other half, so its best items lie beyond the first
+    # column tile; the last row tile's users point where the long vectors do, so its rows
+    # need no other column.
+    long_items = rng.choice(n_items, 60, replace=False)
+    item_factors[long_items, : k // 2] = 6 * (np.abs(item_factors[long_items, : k // 2]) + 1)
+    item_factors[long_items, k // 2 :] = 0
+    user_factors[:GEMM_TILE_ROWS:5, : k // 2] = 0
+    user_factors[2 * GEMM_TILE_ROWS :, : k // 2] = (
+        np.abs(user_factors[2 * GEMM_TILE_ROWS :, : k // 2]) + 1
+    )
+    user_factors[0] = 0
+    exclude = sparse.random(n_users, n_items, density=0.1, format="csr", rng=rng)
+    exclude = exclude.tolil()
+    exclude[2, :3] = 0
+    exclude[2, 3:] = 1  # user 2 may get only items 0, 1 and 2
+    exclude = exclude.tocsr()
+
+    with caplog.at_level("DEBUG", logger="retail_recs.svd"):
+        users, items, scores, rank = top_n_items(user_factors, item_factors, exclude, n=n)
+    (message,) = [r.getMessage() for r in caplog.records if "scores computed" in r.getMessage()]
+    assert float(message.split(", ")[-1].split("%")[0]) < 100
+
+    every = user_factors.astype(np.float64) @ item_factors.T.astype(np.float64)
+    every[exclude.toarray() != 0] = -np.inf
+    expected_users, expected_items, expected_scores = [], [], []
+    for user in range(n_users):
+        allowed = np.flatnonzero(np.isfinite(every[user]))
+        best = allowed[np.lexsort((allowed, -every[user, allowed]))][:n]
+        expected_users += [user] * best.size
+        expected_items += best.tolist()
+        expected_scores += every[user, best].tolist()
+    assert users.tolist() == expected_users
+    assert items.tolist() == expected_items
+    assert scores.tolist() == expected_scores
+    assert sorted(items[users == 2].tolist()) == [0, 1, 2]
+    assert rank.tolist() == [r + 1 for u in range(n_users) for r in range((users == u).sum())]
+
+
 def test_blocks_never_allocate_users_by_items():
     # numpy reports its allocations to tracemalloc: with blocks of GEMM_TILE_ROWS users the
     # peak stays far below one users x items score matrix, and the answer is the same.
