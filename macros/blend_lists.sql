@@ -11,7 +11,7 @@
         intervals=ref('eval_purchase_intervals'),
         customers=ref('eval_dim_customers'),
         popular_items=ref('eval_popular_items'),
-        n=number_var('retail_recs__eval_list_length'),
+        n=eval_list_length(),
         explain=false,
         caps_categories=caps_categories
     ) }}

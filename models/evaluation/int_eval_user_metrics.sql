@@ -2,27 +2,7 @@
 -- cut-off k (var retail_recs__eval_k_values), plus the per-list ingredients of the
 -- catalogue-level metrics (coverage, novelty, diversity), so that recommendation_metrics and
 -- recommendation_metrics_by_segment only aggregate. Formulas: _evaluation__models.yml.
-{#- At parse time the var may be unset (dbt then stops at run time with "Required var"), so
-    it is checked only when executing; a bad value would silently change the grain. -#}
-{%- set k_values = var('retail_recs__eval_k_values') if execute else [1] %}
-{%- if k_values is string or k_values is not iterable or k_values | length == 0 %}
-    {{ exceptions.raise_compiler_error(
-        "var retail_recs__eval_k_values must be a non-empty list of positive integers, got "
-        ~ k_values
-    ) }}
-{%- endif %}
-{%- for k in k_values %}
-    {%- if k is not integer or k is boolean or k < 1 %}
-        {{ exceptions.raise_compiler_error(
-            "var retail_recs__eval_k_values must hold positive integers, got " ~ k_values
-        ) }}
-    {%- endif %}
-{%- endfor %}
-{%- if k_values | unique | list | length != k_values | length %}
-    {{ exceptions.raise_compiler_error(
-        "var retail_recs__eval_k_values must not repeat a value, got " ~ k_values
-    ) }}
-{%- endif %}
+{%- set k_values = eval_k_values() %}
 {%- set max_k = k_values | max %}
 
 with recommendations as (

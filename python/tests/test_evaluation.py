@@ -14,6 +14,7 @@ from retail_recs import ranking_metrics as rm
 from retail_recs.build import run_dbt
 
 from .conftest import query
+from .test_var_injection import compile_model
 
 ALGORITHMS = ("item_cf", "user_cf", "content", "popularity", "buy_again", "svd", "ease")
 K_VALUES = (5, 10, 20)
@@ -128,7 +129,11 @@ def test_replay_at_the_as_of_time_reproduces_production(demo_warehouse, small_de
         "build",
         small_demo_data,
         replayed,
-        extra_vars={"retail_recs__eval_cutoff": as_of, "retail_recs__eval_list_length": n},
+        extra_vars={
+            "retail_recs__eval_cutoff": as_of,
+            "retail_recs__eval_list_length": n,
+            "retail_recs__eval_k_values": [n],
+        },
         extra_args=[
             "--select",
             "+recommendations",
@@ -152,6 +157,22 @@ def test_replay_at_the_as_of_time_reproduces_production(demo_warehouse, small_de
     assert final == query(
         replayed, f"select {columns} from eval_recommendations_hybrid order by all"
     )
+
+
+@pytest.mark.slow
+def test_lists_shorter_than_the_largest_k_are_refused_naming_both_vars(tmp_path):
+    too_short = {"retail_recs__eval_list_length": 10, "retail_recs__eval_k_values": [5, 20]}
+    code, output, _ = compile_model("eval_recommendations_item_cf", too_short, tmp_path)
+    assert code != 0
+    assert (
+        "var retail_recs__eval_list_length must be a whole number of at least the largest of"
+        " retail_recs__eval_k_values (20), got 10" in output
+    )
+    assert "Traceback" not in output
+    enough = {**too_short, "retail_recs__eval_list_length": 20}
+    code, output, sql = compile_model("eval_recommendations_item_cf", enough, tmp_path)
+    assert code == 0, output
+    assert "<= 20" in sql
 
 
 def test_metrics_report_rewrites_only_its_readme_section(demo_warehouse, tmp_path):

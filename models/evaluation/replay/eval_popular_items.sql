@@ -3,5 +3,5 @@
     events=ref('eval_events_weighted'),
     customers=ref('eval_dim_customers'),
     items=ref('eval_dim_items'),
-    n=[number_var('retail_recs__eval_list_length'), number_var('retail_recs__ranker_candidates_per_source')] | max
+    n=[eval_list_length(), number_var('retail_recs__ranker_candidates_per_source')] | max
 ) }}

@@ -4,5 +4,5 @@
     items=ref('eval_dim_items'),
     interactions=ref('eval_fct_interactions'),
     as_of=eval_cutoff_timestamp(),
-    n=number_var('retail_recs__eval_list_length')
+    n=eval_list_length()
 ) }}

@@ -4,5 +4,5 @@
     items=ref('eval_dim_items'),
     similarity=ref('eval_item_similarity'),
     customers=ref('eval_dim_customers'),
-    n=number_var('retail_recs__eval_list_length')
+    n=eval_list_length()
 ) }}

@@ -4,5 +4,5 @@
     popular_items=ref('eval_popular_items'),
     items=ref('eval_dim_items'),
     interactions=ref('eval_fct_interactions'),
-    n=number_var('retail_recs__eval_list_length')
+    n=eval_list_length()
 ) }}

@@ -5,6 +5,6 @@
     customers=ref('eval_dim_customers'),
     items=ref('eval_dim_items'),
     interactions=ref('eval_fct_interactions'),
-    n=number_var('retail_recs__eval_list_length'),
+    n=eval_list_length(),
     positive_scores_only=false
 ) }}

@@ -4,5 +4,5 @@
     interactions=ref('eval_fct_interactions'),
     customers=ref('eval_dim_customers'),
     items=ref('eval_dim_items'),
-    n=number_var('retail_recs__eval_list_length')
+    n=eval_list_length()
 ) }}
