@@ -14,6 +14,7 @@ from retail_recs import ranking_metrics as rm
 from retail_recs.build import run_dbt
 
 LOG2_3 = math.log(3) / math.log(2)
+Z_95 = 1.959963984540054  # the standard normal's 97.5% quantile
 TOLERANCE = 1e-9
 SQL_MODELS = (
     "int_eval_user_metrics",
@@ -111,6 +112,13 @@ def both(lists: dict) -> dict:
     return {protocol: lists for protocol in rm.PROTOCOLS}
 
 
+def two_customer_interval(a: float, b: float) -> tuple[float, float]:
+    """The 95% interval of the mean of two customers' values: the sample standard deviation
+    is |a - b| / √2, its standard error |a - b| / 2; clipped to [0, 1]."""
+    mean, margin = (a + b) / 2, Z_95 * abs(a - b) / 2
+    return max(0.0, mean - margin), min(1.0, mean + margin)
+
+
 def test_evaluate_matches_unit_test_fixture():
     """The numbers the dbt unit tests expect, from the reference (see their descriptions)."""
     results = rm.evaluate(both(LISTS), TRUTH, BOUGHT_IN_TRAINING, PURCHASED, CATALOGUE, [2, 5])
@@ -142,6 +150,32 @@ def test_evaluate_matches_unit_test_fixture():
             "intra_list_diversity": ((1 - 0.5 / 10) + (1 - 0.5 / 6)) / 2,
         },
     }
+    # Each customer's value of the mean metrics (u1, u2), whose means are written above.
+    per_customer = {
+        ("pop", "repeats_allowed", 2): {
+            "precision": (0.5, 0.5),
+            "recall": (1, 1 / 3),
+            "ndcg": (1, 1 / (1 + 1 / LOG2_3)),
+            "map": (1, 0.5),
+            "hit_rate": (1, 1),
+            "mrr": (1, 1),
+        },
+        ("pop", "new_items", 5): {
+            "precision": (0.2, 0.2),
+            "recall": (1, 1 / 2),
+            "ndcg": (1, (1 / LOG2_3) / (1 + 1 / LOG2_3)),
+            "map": (1, 1 / 4),
+            "hit_rate": (1, 1),
+            "mrr": (1, 1 / 2),
+        },
+    }
+    for key, values in per_customer.items():
+        for metric, (u1, u2) in values.items():
+            assert expected[key][metric] == pytest.approx((u1 + u2) / 2), (key, metric)
+            interval = two_customer_interval(u1, u2)
+            expected[key][f"{metric}_ci_low"], expected[key][f"{metric}_ci_high"] = interval
+    # Recall with repeats: 2/3 ± 0.653, clipped at 1 above.
+    assert expected[("pop", "repeats_allowed", 2)]["recall_ci_high"] == 1.0
     for key, metrics in expected.items():
         assert results[key] == pytest.approx(metrics), key
     assert len(results) == 4
