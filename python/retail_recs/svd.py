@@ -263,15 +263,9 @@ def select_top_n(scores: np.ndarray, n: int, exclude: sparse.csr_matrix | None) 
     (stored non-zeros of ``exclude``, same shape) skipped; the selection and order of
     ``top_n_items`` (score descending, column ascending). ``scores`` is overwritten."""
     if exclude is not None:
-        _mask_excluded(scores, _checked_csr(exclude, "exclude"), 0, scores.shape[0])
-    n_rows, n_cols = scores.shape
-    if n < n_cols:
-        partitioned = scores.copy()
-        partitioned.partition(n_cols - n, axis=1)
-        floor = partitioned[:, n_cols - n]  # the n-th largest score: -∞ if fewer candidates
-    else:
-        floor = np.full(n_rows, -np.inf, dtype=scores.dtype)
-    return _top_n_above(scores, floor, n, None)
+        exclude = _checked_csr(exclude, "exclude")
+    _mask_columns(scores, exclude, 0, scores.shape[0], 0, scores.shape[1])
+    return _top_n_above(scores, _nth_largest(scores, n, np.empty_like(scores)), n, None)
 
 
 def similar_items(
@@ -509,13 +503,6 @@ def _score_block(
             tile_in[stop - lo :] = 0
             np.matmul(tile_in, right_t, out=tile_out)
             out[lo - start :] = tile_out[: stop - lo]
-
-
-def _mask_excluded(block: np.ndarray, exclude: sparse.csr_matrix, start: int, stop: int) -> None:
-    """Set the excluded entries of the block's rows to -∞ (never selected)."""
-    indptr = exclude.indptr[start : stop + 1]
-    rows = np.repeat(np.arange(stop - start), np.diff(indptr))
-    block[rows, exclude.indices[indptr[0] : indptr[-1]]] = -np.inf
 
 
 def _mask_columns(
