@@ -74,3 +74,13 @@
         on shortlisted.item_index = items.item_index
     where shortlisted.score_rank <= shortlisted.shortlist_size
 {% endmacro %}
+
+{#- `and <column> in (the customers of for_customers)`, or nothing when for_customers is none:
+    the evaluation scores a sample of customers (eval_truth), so its replays compute only
+    their lists, while the models they read (similarity, neighbours, factors) still learn from
+    every customer. Goes in a where clause of the recommender's per-customer input. -#}
+{% macro only_for_customers(column, for_customers) %}
+    {%- if for_customers is not none %}
+        and {{ column }} in (select user_id from {{ for_customers }})
+    {%- endif %}
+{% endmacro %}

@@ -8,13 +8,13 @@
     Called by models int_ranker_sources, eval_ranker_sources and eval_train_ranker_sources. -#}
 {% macro gather_ranker_sources(interactions, items, customers, similarity, neighbours, profiles, item_terms, popular_items, intervals, svd_candidates, ease_candidates, as_of, n, for_customers=none) %}
 {%- set lists = {
-    'item_cf': recommend_item_cf(interactions=interactions, items=items, similarity=similarity, customers=customers, n=n),
-    'user_cf': recommend_user_cf(neighbours=neighbours, interactions=interactions, customers=customers, items=items, n=n),
-    'content': recommend_content(profiles=profiles, item_terms=item_terms, customers=customers, items=items, interactions=interactions, n=n),
+    'item_cf': recommend_item_cf(interactions=interactions, items=items, similarity=similarity, customers=customers, n=n, for_customers=for_customers),
+    'user_cf': recommend_user_cf(neighbours=neighbours, interactions=interactions, customers=customers, items=items, n=n, for_customers=for_customers),
+    'content': recommend_content(profiles=profiles, item_terms=item_terms, customers=customers, items=items, interactions=interactions, n=n, for_customers=for_customers),
     'svd': recommend_from_candidates(candidates=svd_candidates, algorithm='svd', customers=customers, items=items, interactions=interactions, n=n, positive_scores_only=false),
     'ease': recommend_from_candidates(candidates=ease_candidates, algorithm='ease', customers=customers, items=items, interactions=interactions, n=n),
-    'buy_again': recommend_buy_again(intervals=intervals, items=items, interactions=interactions, as_of=as_of, n=n),
-    'popularity': recommend_popularity(customers=customers, popular_items=popular_items, items=items, interactions=interactions, n=n),
+    'buy_again': recommend_buy_again(intervals=intervals, items=items, interactions=interactions, as_of=as_of, n=n, for_customers=for_customers),
+    'popularity': recommend_popularity(customers=customers, popular_items=popular_items, items=items, interactions=interactions, n=n, for_customers=for_customers),
 } %}
 {%- if lists.keys() | list != ranker_sources() %}
     {{ exceptions.raise_compiler_error("gather_ranker_sources must list the sources of macro ranker_sources") }}

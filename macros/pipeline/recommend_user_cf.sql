@@ -3,10 +3,13 @@
     with a positive affinity for the item, so an item liked by several close neighbours ranks
     first; the shared rules of rank_recommendations then pick what may be shown. The sums run
     on the dense indexes, which join and sort much faster than the text ids.
-    Called by model recommendations_user_cf and by its evaluation replay. -#}
-{% macro recommend_user_cf(neighbours, interactions, customers, items, n, repeat_purchases=true) %}
+    Called by model recommendations_user_cf and by its evaluation replay (for_customers: the
+    evaluated customers only, macro only_for_customers). -#}
+{% macro recommend_user_cf(neighbours, interactions, customers, items, n, repeat_purchases=true, for_customers=none) %}
 with neighbours as (
     select user_id, neighbour_user_id, correlation from {{ neighbours }}
+    where true
+        {{- only_for_customers('user_id', for_customers) }}
 ),
 
 interactions as (

@@ -32,6 +32,15 @@ def interaction_matrix(
     )
 
 
+def user_indexes(customers: DuckDBPyRelation, for_customers: DuckDBPyRelation) -> np.ndarray:
+    """The dense indexes (distinct, ascending) in ``customers`` of the customers in
+    ``for_customers`` (a relation with a user_id column): the evaluation scores only the
+    customers it evaluates, a sample of them at scale, while every model still fits on all."""
+    wanted = for_customers.select("user_id").distinct()
+    rows = customers.join(wanted, "user_id").select("user_index").fetchnumpy()
+    return np.unique(rows["user_index"]).astype(np.int64)
+
+
 def _factor_rows(side: str, factors: np.ndarray) -> pa.Table:
     return pa.table(
         {
@@ -121,6 +130,13 @@ def _purchase_exclusions(
     )
 
 
+def _scored(scored_users: np.ndarray | None, n_users: int) -> np.ndarray:
+    """The dense indexes of the customers to score: ``scored_users``, or all of them."""
+    if scored_users is None:
+        return np.arange(n_users, dtype=np.int64)
+    return np.asarray(scored_users, dtype=np.int64)
+
+
 def _candidate_rows(
     user_index: np.ndarray, item_index: np.ndarray, score: np.ndarray, rank: np.ndarray
 ) -> pa.Table:
@@ -140,10 +156,12 @@ def candidate_table(
     interactions: DuckDBPyRelation,
     candidates: int,
     repeat_purchases: bool = True,
+    scored_users: np.ndarray | None = None,
 ) -> pa.Table:
     """The ``candidates`` best active items per customer by SVD score, bought items excluded
     unless repeatable and ``repeat_purchases``; one row per customer and candidate (dense
-    indexes, score, rank).
+    indexes, score, rank). ``scored_users`` (dense indexes, ascending; default all) limits
+    the customers scored; each gets the rows it would get among all.
 
     Scoring runs block by block of customers in svd.top_n_items, so memory stays bounded by
     the block, never customers x items.
@@ -156,11 +174,12 @@ def candidate_table(
     active_items = np.flatnonzero(is_active)
     if len(active_items) == 0:
         return _candidate_rows(*NO_CANDIDATES)
+    users = _scored(scored_users, len(user_factors))
     exclude = _purchase_exclusions(interactions, is_repeatable, active_items, len(user_factors))
     user_index, column, score, rank = svd.top_n_items(
-        user_factors, item_factors[active_items], exclude, candidates
+        user_factors[users], item_factors[active_items], exclude[users], candidates
     )
-    return _candidate_rows(user_index, active_items[column], score, rank)
+    return _candidate_rows(users[user_index], active_items[column], score, rank)
 
 
 def ease_candidate_table(
@@ -171,11 +190,14 @@ def ease_candidate_table(
     max_items: int,
     candidates: int,
     repeat_purchases: bool = True,
+    scored_users: np.ndarray | None = None,
 ) -> pa.Table:
     """The ``candidates`` best items per customer by EASE score over the binary matrix of
     positive affinities, modelling the ``max_items`` items with most customers; inactive
     items are not scored and bought ones excluded unless repeatable and ``repeat_purchases``.
-    One row per customer and candidate (dense indexes, score, rank)."""
+    The weights are fitted on every customer; ``scored_users`` (dense indexes, ascending;
+    default all) limits the customers scored. One row per customer and candidate (dense
+    indexes, score, rank)."""
     binary = svd.weight_interactions(interaction_matrix(interactions, customers, items), "binary")
     is_active, is_repeatable = _item_flags(items, binary.shape[1], repeat_purchases)
     modelled = ease.modelled_items(binary, max_items)
@@ -184,10 +206,11 @@ def ease_candidate_table(
     if binary.nnz == 0 or len(suggestable) == 0:
         return _candidate_rows(*NO_CANDIDATES)
     weights = ease.fit(binary[:, modelled], l2)[:, suggestable]
+    users = _scored(scored_users, binary.shape[0])
     exclude = _purchase_exclusions(
         interactions, is_repeatable, modelled[suggestable], binary.shape[0]
     )
     user_index, column, score, rank = ease.top_n_items(
-        binary[:, modelled].tocsr(), weights, exclude, candidates
+        binary[users][:, modelled].tocsr(), weights, exclude[users], candidates
     )
-    return _candidate_rows(user_index, modelled[suggestable][column], score, rank)
+    return _candidate_rows(users[user_index], modelled[suggestable][column], score, rank)

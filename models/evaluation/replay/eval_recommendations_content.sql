@@ -1,9 +1,11 @@
 -- Evaluation replay of recommendations_content on the events up to the evaluation cutoff (same macro, training inputs).
+-- Only the evaluated customers' lists (eval_truth): the metrics score no one else.
 {{ recommend_content(
     profiles=ref('eval_user_term_profiles'),
     item_terms=ref('int_item_content_terms'),
     customers=ref('eval_dim_customers'),
     items=ref('eval_dim_items'),
     interactions=ref('eval_fct_interactions'),
-    n=eval_list_length()
+    n=eval_list_length(),
+    for_customers=ref('eval_truth')
 ) }}

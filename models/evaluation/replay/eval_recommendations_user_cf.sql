@@ -1,8 +1,10 @@
 -- Evaluation replay of recommendations_user_cf on the events up to the evaluation cutoff (same macro, training inputs).
+-- Only the evaluated customers' lists (eval_truth): the metrics score no one else.
 {{ recommend_user_cf(
     neighbours=ref('eval_user_neighbours'),
     interactions=ref('eval_fct_interactions'),
     customers=ref('eval_dim_customers'),
     items=ref('eval_dim_items'),
-    n=eval_list_length()
+    n=eval_list_length(),
+    for_customers=ref('eval_truth')
 ) }}
