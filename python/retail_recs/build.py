@@ -25,7 +25,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from retail_recs import compact
-from retail_recs.project import PROJECT_DIR, database_path, source_vars
+from retail_recs.project import PROJECT_DIR, database_path, default_vars, source_vars
+
+
+def dbt_vars(data_dir: Path | None, extra_vars: dict | None = None) -> dict:
+    """The vars a build passes to dbt: the data folder's sources, then ``extra_vars``."""
+    return {**(source_vars(data_dir) if data_dir else {}), **(extra_vars or {})}
 
 
 def dbt_args(
@@ -35,7 +40,7 @@ def dbt_args(
     extra_args: Sequence[str] = (),
 ) -> list[str]:
     """The argument list for one dbt invocation on this project."""
-    variables = {**(source_vars(data_dir) if data_dir else {}), **(extra_vars or {})}
+    variables = dbt_vars(data_dir, extra_vars)
     args = [command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     if variables:
         args += ["--vars", json.dumps(variables)]
@@ -118,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as error:
         parser.exit(2, f"error: {error}\n")
     if result.success and args.command in ("build", "run"):
-        forget_erased_bytes(db_path, existed, target_path(passthrough))
+        memory_limit = {**default_vars(), **dbt_vars(args.data, extra_vars)}[
+            "retail_recs__memory_limit"
+        ]
+        forget_erased_bytes(db_path, existed, target_path(passthrough), memory_limit)
     return 0 if result.success else 1
 
 
@@ -153,7 +161,9 @@ def target_path(dbt_arguments: Sequence[str]) -> Path:
     return PROJECT_DIR / "target"
 
 
-def forget_erased_bytes(db_path: Path, existed: bool, target: Path) -> None:
+def forget_erased_bytes(
+    db_path: Path, existed: bool, target: Path, memory_limit: float | str | None = None
+) -> None:
     """After a green build: rewrite the file when erasure requests changed since the last
     rewrite (retail_recs.compact), or only stamp a file this build created, which never held
     an erased row. The build's artifacts are touched after the rewrite: they still describe
@@ -161,7 +171,7 @@ def forget_erased_bytes(db_path: Path, existed: bool, target: Path) -> None:
     if not existed:
         compact.stamp(db_path)
     elif compact.needs_rewrite(db_path):
-        compact.compact(db_path)
+        compact.compact(db_path, memory_limit=memory_limit)
     else:
         return
     for artifact in (target / "run_results.json", target / "manifest.json"):

@@ -38,12 +38,27 @@ def test_a_rewrite_drops_the_freed_bytes_of_erased_rows(tmp_path):
     warehouse_with_a_deleted_customer(db_path)
     assert ERASED.encode() in db_path.read_bytes(), "deleted rows stay in freed blocks"
     assert compact.needs_rewrite(db_path)
-    compact.compact(db_path, force_compression="uncompressed")
+    # Under a memory limit far below the file's size, as a build's var sets it.
+    compact.compact(db_path, force_compression="uncompressed", memory_limit="16MB")
     data = db_path.read_bytes()
     assert ERASED.encode() not in data and KEPT.encode() in data
     assert query(db_path, "select email from kept_customers") == [(KEPT,)]
     assert not compact.needs_rewrite(db_path)
     assert not list(tmp_path.glob(f"{compact.TEMP_PREFIX}*"))
+
+
+def test_the_rewrite_takes_the_builds_memory_limit():
+    assert compact.duckdb_memory_limit(0.3) == "30%"
+    assert compact.duckdb_memory_limit(0.125) == "12.5%"
+    assert compact.duckdb_memory_limit("8GB") == "8GB"
+    con = duckdb.connect()
+    con.execute("set memory_limit = '100%'")
+    machine = con.sql("select current_setting('memory_limit')").fetchall()[0][0]
+    con.execute("set memory_limit = ?", [compact.duckdb_memory_limit(0.5)])
+    half = con.sql("select current_setting('memory_limit')").fetchall()[0][0]
+    assert machine != half
+    with pytest.raises(ValueError, match="retail_recs__memory_limit"):
+        compact.duckdb_memory_limit(True)
 
 
 @pytest.mark.slow
