@@ -205,6 +205,11 @@ def test_a_rebuild_gives_identical_tables(small_demo_data, demo_warehouse, tmp_p
             ["recommendations_buy_again"],
         ),
         ("delete from customer_rfm where rowid = 0", "row_count_matches_model", ["customer_rfm"]),
+        (
+            "update fct_interactions set affinity = null where rowid = 0",
+            "columns_not_null",
+            ["fct_interactions"],
+        ),
     ],
 )
 def test_data_tests_fail_on_broken_data(
