@@ -1,0 +1,80 @@
+"""retail_recs.python_recommenders: scoring a subset of customers (the evaluation's sample)
+gives each of them exactly the rows it gets when every customer is scored."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from retail_recs import python_recommenders
+
+CUSTOMERS, ITEMS = 60, 40
+
+
+@pytest.fixture()
+def shop():
+    """A random shop as DuckDB relations: customers, items (some inactive, some not
+    repeatable) and positive affinities, with dense indexes."""
+    rng = np.random.default_rng(11)
+    con = duckdb.connect()
+    customers = pa.table(
+        {
+            "user_id": [f"u{i:03d}" for i in range(CUSTOMERS)],
+            "user_index": np.arange(CUSTOMERS),
+        }
+    )
+    items = pa.table(
+        {
+            "item_index": np.arange(ITEMS),
+            "is_active": rng.random(ITEMS) > 0.1,
+            "is_repeatable": rng.random(ITEMS) > 0.5,
+        }
+    )
+    cells = {(u, i) for u in range(CUSTOMERS) for i in rng.choice(ITEMS, 6, replace=False)}
+    users, item_indexes = (np.array(column) for column in zip(*sorted(cells), strict=True))
+    interactions = pa.table(
+        {
+            "user_index": users,
+            "item_index": item_indexes,
+            "affinity": rng.random(len(users)) + 0.1,
+            "has_purchased": rng.random(len(users)) < 0.6,
+        }
+    )
+    return con, con.from_arrow(customers), con.from_arrow(items), con.from_arrow(interactions)
+
+
+def rows_of(table: pa.Table, users: np.ndarray) -> list[tuple]:
+    frame = table.to_pandas()
+    frame = frame[frame.user_index.isin(users)]
+    return sorted(frame.itertuples(index=False, name=None))
+
+
+def test_user_indexes_are_the_wanted_customers_dense_indexes(shop):
+    con, customers, _, _ = shop
+    wanted = con.from_arrow(pa.table({"user_id": ["u007", "u002", "u007", "nobody"]}))
+    assert python_recommenders.user_indexes(customers, wanted).tolist() == [2, 7]
+
+
+@pytest.mark.parametrize("repeat_purchases", [True, False])
+def test_a_scored_subset_gets_the_rows_it_gets_among_everyone(shop, repeat_purchases):
+    _, customers, items, interactions = shop
+    subset = np.array([0, 5, 17, 42, 59])
+    factors = shop[0].from_arrow(
+        python_recommenders.factor_table(interactions, customers, items, 8, "log1p", 3)
+    )
+    svd_all = python_recommenders.candidate_table(factors, items, interactions, 7, repeat_purchases)
+    svd_some = python_recommenders.candidate_table(
+        factors, items, interactions, 7, repeat_purchases, scored_users=subset
+    )
+    ease_all = python_recommenders.ease_candidate_table(
+        interactions, customers, items, 10.0, 30, 7, repeat_purchases
+    )
+    ease_some = python_recommenders.ease_candidate_table(
+        interactions, customers, items, 10.0, 30, 7, repeat_purchases, scored_users=subset
+    )
+    for everyone, some in ((svd_all, svd_some), (ease_all, ease_some)):
+        assert set(some.column("user_index").to_pylist()) == set(subset.tolist())
+        assert rows_of(some, subset) == rows_of(everyone, subset)
+        assert some.num_rows < everyone.num_rows
