@@ -19,6 +19,10 @@ from scipy import sparse
 from retail_recs import svd
 
 DEFAULT_BLOCK_SIZE = 4096
+# scipy multiplies a sparse block by a dense matrix one stored value at a time, adding a row
+# of the dense matrix for each: with B in column tiles this wide, the rows it adds stay in
+# cache, which made the product about twice as fast (4,096 customers x 5,000 items).
+WEIGHT_TILE_COLUMNS = 512
 
 
 def modelled_items(matrix: sparse.csr_matrix, max_items: int) -> np.ndarray:
@@ -59,14 +63,24 @@ def top_n_items(
     a column subset of B (items that may be suggested); columns index into it.
 
     Customers are scored ``block_size`` at a time as a sparse block of X times B, which costs
-    nnz(X) x columns rather than customers x items x columns; the selection is
-    svd.select_top_n's (score descending, item index ascending), so memory is
-    O(block_size x columns) and the result does not depend on the block size.
+    nnz(X) x columns rather than customers x items x columns, one column tile of B at a time
+    (``WEIGHT_TILE_COLUMNS``, in the precision scipy would multiply in anyway, so the sums
+    are the same bit for bit); the selection is svd.select_top_n's (score descending, item
+    index ascending), so memory is O(block_size x columns) and the result depends on neither
+    the block size nor the tiles.
     """
+    precision = np.result_type(binary.dtype, weights.dtype)
+    tiles = [
+        (first, np.ascontiguousarray(weights[:, first : first + WEIGHT_TILE_COLUMNS], precision))
+        for first in range(0, weights.shape[1], WEIGHT_TILE_COLUMNS)
+    ]
     parts = []
     for start in range(0, binary.shape[0], block_size):
         stop = min(start + block_size, binary.shape[0])
-        scores = np.asarray(binary[start:stop] @ weights, dtype=np.float32)
+        block = binary[start:stop]
+        scores = np.empty((stop - start, weights.shape[1]), dtype=np.float32)
+        for first, tile in tiles:
+            scores[:, first : first + tile.shape[1]] = block @ tile
         block_exclude = exclude[start:stop] if exclude is not None else None
         user, item, score, rank = svd.select_top_n(scores, n, block_exclude)
         parts.append((user + start, item, score, rank))

@@ -50,6 +50,20 @@ def test_top_n_equals_brute_force_with_exclusions_and_any_block_size():
         assert np.allclose(score, scores[user, item], atol=1e-5)
 
 
+def test_column_tiles_give_the_scores_of_one_product_bit_for_bit(monkeypatch):
+    rng = np.random.default_rng(8)
+    X = sparse.csr_matrix((rng.random((40, 30)) < 0.2).astype(np.float64))
+    B = ease.fit(X, 2.0)
+    untiled = ease.top_n_items(X, B, None, 9, block_size=16)
+    monkeypatch.setattr(ease, "WEIGHT_TILE_COLUMNS", 7)  # four tiles, the last one ragged
+    tiled = ease.top_n_items(X, B, None, 9, block_size=16)
+    for expected, actual in zip(untiled, tiled, strict=True):
+        assert np.array_equal(expected, actual)
+    # The same float32 scores as the plain product, in scipy's float64 arithmetic.
+    user, item, score, _ = tiled
+    assert np.array_equal(score, np.asarray(X @ B, dtype=np.float32)[user, item])
+
+
 def test_modelled_items_are_the_most_bought():
     X = sparse.csr_matrix(np.array([[1, 0, 1, 0], [1, 0, 1, 0], [1, 0, 0, 1]], dtype=float))
     assert list(ease.modelled_items(X, 2)) == [0, 2]
