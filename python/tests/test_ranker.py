@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from retail_recs import ranker
@@ -85,6 +86,30 @@ def test_new_items_model_learns_and_scores_only_never_bought_candidates(connecti
     assert (new_items["pair_bought"] == 0).all()
     top = new_items.sort_values("score", ascending=False).groupby("user_id").head(1)
     assert (top["pair_orders"] == 4).all()
+
+
+def test_each_score_is_its_model_on_its_row_alone_in_any_batching(connection, monkeypatch):
+    """One pass scores both protocols: each protocol's rows, whatever batches they fall in
+    (7 rows, so every batch mixes bought and never-bought candidates), get exactly what its
+    booster predicts for them."""
+    import lightgbm
+
+    table = feature_table(40, discovery=True, seed=5)
+    models = ranker.model_table(connection.from_arrow(table), SETTINGS)
+    monkeypatch.setattr(ranker, "SCORING_BATCH_ROWS", 7)
+    scores = ranker.score_table(connection.from_arrow(models), connection.from_arrow(table))
+    frame = table.to_pandas()
+    for protocol, text, names in zip(
+        *(models.column(name).to_pylist() for name in ("protocol", "model_text", "feature_names")),
+        strict=True,
+    ):
+        rows = frame if protocol == "repeats_allowed" else frame[frame["pair_bought"] == 0]
+        matrix = np.round(rows[names.split(",")].to_numpy(np.float64), ranker.DECIMALS)
+        expected = np.round(lightgbm.Booster(model_str=text).predict(matrix), 12)
+        served = scores.filter(pc.equal(scores.column("protocol"), protocol))
+        assert served.column("user_id").to_pylist() == rows["user_id"].tolist()
+        assert served.column("item_id").to_pylist() == rows["item_id"].tolist()
+        assert served.column("score").to_pylist() == expected.tolist()
 
 
 def test_a_protocol_without_positives_is_not_trained(connection):
