@@ -57,12 +57,18 @@ final as (
         -- would hold a set per group.
         cast(sum(case when sources.source <> 'repurchase' then 1 else 0 end) as {{ dbt.type_bigint() }})
             as source_count,
-        kept.is_past_purchase
+        max(case when sources.source = 'repurchase' then 1 else 0 end) = 1 as is_past_purchase
     from {{ sources }} as sources
-    inner join kept
-        on sources.user_id = kept.user_id
-        and sources.item_id = kept.item_id
-    group by sources.user_id, sources.item_id, kept.is_past_purchase
+    -- A semi join, not an inner join: DuckDB pushes an aggregate below an inner join, and
+    -- here that pivoted all 32M pairs before the join kept 10.7M (at 10M events: 49 s and a
+    -- 3 GB spill, against 27 s).
+    where exists (
+        select 1
+        from kept
+        where kept.user_id = sources.user_id
+            and kept.item_id = sources.item_id
+    )
+    group by sources.user_id, sources.item_id
 )
 
 select * from final
