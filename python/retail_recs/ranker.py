@@ -238,8 +238,8 @@ def score_table(models: DuckDBPyRelation, features: DuckDBPyRelation) -> pa.Tabl
     protocol whose model was not trained).
 
     One pass over ``features`` for every protocol, streamed in batches of SCORING_BATCH_ROWS:
-    each batch's feature matrix is built once (at 10M events that was a third of the
-    scoring time) and each model scores its protocol's rows of it (PROTOCOL_ROWS, as a
+    each batch's feature matrix is built once (a pass per protocol cost about 5 s of 73 at
+    10M events) and each model scores its protocol's rows of it (PROTOCOL_ROWS, as a
     boolean column computed by DuckDB). Memory holds one batch's matrix, and the keys go
     from DuckDB's Arrow batches to the output without becoming Python objects. A score
     depends on its row alone, so the batching cannot change it."""
@@ -312,7 +312,7 @@ def _own_copy(column: pa.Array) -> pa.Array:
 def _features(batch: pa.RecordBatch, names: list[str]) -> np.ndarray:
     """A batch's feature columns as a C-ordered float64 matrix, NULL as NaN, rounded as in
     training. Filled one contiguous column at a time and transposed once: writing the columns
-    of a row-major matrix strides through memory and took twice as long."""
+    of a row-major matrix strides through memory (0.62 s per million rows, against 0.41 s)."""
     columns = np.empty((len(names), batch.num_rows), dtype=np.float64)
     for position, name in enumerate(names):
         columns[position] = batch.column(name).cast(pa.float64()).to_numpy(zero_copy_only=False)
