@@ -8,10 +8,13 @@
     crowd out the discovery list's candidates), the best by reciprocal rank fusion
     (Σ 1 / (60 + rank) over the sources that retrieved the item; Cormack et al., 2009).
     A shop with fewer customers than max_rows / 400 keeps every candidate. The budget is
-    chosen on narrow (customer, item, score) rows before the wide pivot.
+    chosen on narrow (customer, item, score) rows before the wide pivot. Each source
+    contributes its top `per_source` (sources may hold deeper lists for the published ones).
     Called by models int_ranker_candidates, eval_ranker_candidates and
     eval_train_ranker_candidates. -#}
-{% macro gather_ranker_candidates(sources, max_rows, min_per_kind, budget_customers) %}
+{% macro gather_ranker_candidates(sources, per_source, max_rows, min_per_kind, budget_customers) %}
+{#- Inline, not a CTE read twice, which DuckDB may materialize (54M rows at 10M events). -#}
+{%- set retrieved = "(source = 'repurchase' or rank <= " ~ per_source ~ ")" %}
 with budget as (
     select
         cast(greatest(
@@ -29,6 +32,7 @@ fused as (
         -- Rounded so that the engines' summation order cannot swap near-ties.
         round(coalesce(sum(cast(1 as {{ type_double() }}) / (60 + rank)), 0), 12) as fused_score
     from {{ sources }}
+    where {{ retrieved }}
     group by user_id, item_id
 ),
 
@@ -62,12 +66,13 @@ final as (
     -- A semi join, not an inner join: DuckDB pushes an aggregate below an inner join, and
     -- here that pivoted all 32M pairs before the join kept 10.7M (at 10M events: 49 s and a
     -- 3 GB spill, against 27 s).
-    where exists (
-        select 1
-        from kept
-        where kept.user_id = sources.user_id
-            and kept.item_id = sources.item_id
-    )
+    where {{ retrieved }}
+        and exists (
+            select 1
+            from kept
+            where kept.user_id = sources.user_id
+                and kept.item_id = sources.item_id
+        )
     group by sources.user_id, sources.item_id
 )
 

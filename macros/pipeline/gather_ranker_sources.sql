@@ -5,6 +5,8 @@
     inputs are one period's tables (production, or a replay as of its cutoff), so the same
     lists come out at any cutoff. A table of its own so that the recommenders and the pivot
     never hold memory at the same time (at 10M events they did not fit in 7 GiB together).
+    The published per-algorithm lists are the top of these rows (macro take_source_list), so
+    n may exceed the ranker's depth (macro ranker_source_depth).
     Called by models int_ranker_sources, eval_ranker_sources and eval_train_ranker_sources. -#}
 {% macro gather_ranker_sources(interactions, items, customers, similarity, neighbours, profiles, item_terms, popular_items, intervals, svd_candidates, ease_candidates, as_of, n, for_customers=none) %}
 {%- set lists = {
@@ -56,4 +58,11 @@ select * from wanted_rows
 {#- The ranker's retrieval sources, in the order of their columns. -#}
 {% macro ranker_sources() %}
     {{ return(['item_cf', 'user_cf', 'content', 'svd', 'ease', 'buy_again', 'popularity']) }}
+{% endmacro %}
+
+{#- How deep each source's list in gather_ranker_sources goes: the ranker's
+    var('retail_recs__ranker_candidates_per_source'), or the published lists' length when that
+    is longer, since those lists are taken from the same rows (macro take_source_list). -#}
+{% macro ranker_source_depth(list_length) %}
+    {{ return([number_var('retail_recs__ranker_candidates_per_source'), list_length] | max) }}
 {% endmacro %}

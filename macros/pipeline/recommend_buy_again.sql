@@ -6,8 +6,9 @@
     buyers is neither certain nor impossible. Chosen by the offline evaluation (README,
     "Offline evaluation"): it beat a per-customer "due date" score by 0.06 NDCG@10 on Online
     Retail. Only repeatable items survive the shared ranking rules.
-    Called by model recommendations_buy_again and by its evaluation replay (for_customers:
-    the evaluated customers only, macro only_for_customers). -#}
+    Called by macro gather_ranker_sources (whose rows recommendations_buy_again and its
+    replay take) and by the new-items replay (for_customers: the evaluated customers only,
+    macro only_for_customers). -#}
 {% macro recommend_buy_again(intervals, items, interactions, as_of, n, repeat_purchases=true, for_customers=none) %}
 with intervals as (
     select * from {{ intervals }}

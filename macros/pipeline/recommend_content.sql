@@ -8,8 +8,9 @@
     with a strong weight its place (ln 2 against ln 3 for one purchaser). The score stays the
     cosine. Inactive items are left out before the cap so they take no places in it. The
     sums run on the dense indexes, which join and sort much faster than the text ids.
-    Called by model recommendations_content and by its evaluation replay (for_customers: the
-    evaluated customers only, macro only_for_customers). -#}
+    Called by macro gather_ranker_sources (whose rows recommendations_content and its replay
+    take) and by the new-items replay (for_customers: the evaluated customers only, macro
+    only_for_customers). -#}
 {% macro recommend_content(profiles, item_terms, customers, items, interactions, n, repeat_purchases=true, for_customers=none) %}
 with profiles as (
     select user_id, term, weight from {{ profiles }}

@@ -2,7 +2,8 @@
     the rules every recommender shares. SVD scores are dot products of factors and the best
     available may be negative, so they are all kept (positive_scores_only=false); EASE
     scores of 0 or less mean no evidence.
-    Called by models recommendations_svd, recommendations_ease and their evaluation replays. -#}
+    Called by macro gather_ranker_sources (whose rows recommendations_svd,
+    recommendations_ease and their replays take) and by the new-items replays. -#}
 {% macro recommend_from_candidates(candidates, algorithm, customers, items, interactions, n, repeat_purchases=true, positive_scores_only=true) %}
 with candidates as (
     select

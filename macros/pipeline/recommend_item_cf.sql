@@ -2,8 +2,9 @@
     score(u, i) = Σ_j affinity(u, j) · similarity(j, i) over the customer's items j with
     positive affinity and the neighbours i of j in item_similarity. The sums run on the dense
     indexes, which join and sort much faster than the text ids.
-    Called by model recommendations_item_cf and by its evaluation replay (for_customers: the
-    evaluated customers only, macro only_for_customers). -#}
+    Called by macro gather_ranker_sources (whose rows recommendations_item_cf and its replay
+    take) and by the new-items replay (for_customers: the evaluated customers only, macro
+    only_for_customers). -#}
 {% macro recommend_item_cf(interactions, items, similarity, customers, n, repeat_purchases=true, for_customers=none) %}
 with affinities as (
     select user_index, item_index, affinity

@@ -1,8 +1,9 @@
 {#- The cold-start fallback, for every customer: best sellers of the customer's country when
     it has its own list in popular_items, else the global list. The lists are three times N
     long so that items the customer already owns can be skipped.
-    Called by model recommendations_popularity and by its evaluation replay (for_customers:
-    the evaluated customers only, macro only_for_customers). -#}
+    Called by macro gather_ranker_sources (whose rows recommendations_popularity and its
+    replay take) and by the new-items replay (for_customers: the evaluated customers only,
+    macro only_for_customers). -#}
 {% macro recommend_popularity(customers, popular_items, items, interactions, n, repeat_purchases=true, for_customers=none) %}
 with customers as (
     select user_id, country from {{ customers }}

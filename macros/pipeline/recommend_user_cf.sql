@@ -3,8 +3,9 @@
     with a positive affinity for the item, so an item liked by several close neighbours ranks
     first; the shared rules of rank_recommendations then pick what may be shown. The sums run
     on the dense indexes, which join and sort much faster than the text ids.
-    Called by model recommendations_user_cf and by its evaluation replay (for_customers: the
-    evaluated customers only, macro only_for_customers). -#}
+    Called by macro gather_ranker_sources (whose rows recommendations_user_cf and its replay
+    take) and by the new-items replay (for_customers: the evaluated customers only, macro
+    only_for_customers). -#}
 {% macro recommend_user_cf(neighbours, interactions, customers, items, n, repeat_purchases=true, for_customers=none) %}
 with neighbours as (
     select user_id, neighbour_user_id, correlation from {{ neighbours }}

@@ -13,6 +13,6 @@
     svd_candidates=ref('eval_svd_candidates'),
     ease_candidates=ref('eval_ease_candidates'),
     as_of=eval_cutoff_timestamp(),
-    n=number_var('retail_recs__ranker_candidates_per_source'),
+    n=ranker_source_depth(eval_list_length()),
     for_customers=ref('eval_truth')
 ) }}

@@ -1,10 +1,7 @@
--- Evaluation replay of recommendations_buy_again on the events up to the evaluation cutoff (same macro, training inputs).
--- Only the evaluated customers' lists (eval_truth): the metrics score no one else.
-{{ recommend_buy_again(
-    intervals=ref('eval_purchase_intervals'),
-    items=ref('eval_dim_items'),
-    interactions=ref('eval_fct_interactions'),
-    as_of=eval_cutoff_timestamp(),
-    n=eval_list_length(),
-    for_customers=ref('eval_truth')
+-- Evaluation replay of recommendations_buy_again: the top of its rows in eval_ranker_sources (the
+-- evaluated customers' lists at the evaluation cutoff), as production takes it from int_ranker_sources.
+{{ take_source_list(
+    sources=ref('eval_ranker_sources'),
+    source='buy_again',
+    n=eval_list_length()
 ) }}

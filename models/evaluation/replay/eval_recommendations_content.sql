@@ -1,11 +1,7 @@
--- Evaluation replay of recommendations_content on the events up to the evaluation cutoff (same macro, training inputs).
--- Only the evaluated customers' lists (eval_truth): the metrics score no one else.
-{{ recommend_content(
-    profiles=ref('eval_user_term_profiles'),
-    item_terms=ref('int_item_content_terms'),
-    customers=ref('eval_dim_customers'),
-    items=ref('eval_dim_items'),
-    interactions=ref('eval_fct_interactions'),
-    n=eval_list_length(),
-    for_customers=ref('eval_truth')
+-- Evaluation replay of recommendations_content: the top of its rows in eval_ranker_sources (the
+-- evaluated customers' lists at the evaluation cutoff), as production takes it from int_ranker_sources.
+{{ take_source_list(
+    sources=ref('eval_ranker_sources'),
+    source='content',
+    n=eval_list_length()
 ) }}

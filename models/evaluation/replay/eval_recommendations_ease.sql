@@ -1,9 +1,7 @@
--- Evaluation replay of recommendations_ease on the events up to the evaluation cutoff (same macro, training inputs).
-{{ recommend_from_candidates(
-    candidates=ref('eval_ease_candidates'),
-    algorithm='ease',
-    customers=ref('eval_dim_customers'),
-    items=ref('eval_dim_items'),
-    interactions=ref('eval_fct_interactions'),
+-- Evaluation replay of recommendations_ease: the top of its rows in eval_ranker_sources (the
+-- evaluated customers' lists at the evaluation cutoff), as production takes it from int_ranker_sources.
+{{ take_source_list(
+    sources=ref('eval_ranker_sources'),
+    source='ease',
     n=eval_list_length()
 ) }}

@@ -1,10 +1,7 @@
--- Evaluation replay of recommendations_popularity on the events up to the evaluation cutoff (same macro, training inputs).
--- Only the evaluated customers' lists (eval_truth): the metrics score no one else.
-{{ recommend_popularity(
-    customers=ref('eval_dim_customers'),
-    popular_items=ref('eval_popular_items'),
-    items=ref('eval_dim_items'),
-    interactions=ref('eval_fct_interactions'),
-    n=eval_list_length(),
-    for_customers=ref('eval_truth')
+-- Evaluation replay of recommendations_popularity: the top of its rows in eval_ranker_sources (the
+-- evaluated customers' lists at the evaluation cutoff), as production takes it from int_ranker_sources.
+{{ take_source_list(
+    sources=ref('eval_ranker_sources'),
+    source='popularity',
+    n=eval_list_length()
 ) }}

@@ -1,10 +1,7 @@
--- Evaluation replay of recommendations_svd on the events up to the evaluation cutoff (same macro, training inputs).
-{{ recommend_from_candidates(
-    candidates=ref('eval_svd_candidates'),
-    algorithm='svd',
-    customers=ref('eval_dim_customers'),
-    items=ref('eval_dim_items'),
-    interactions=ref('eval_fct_interactions'),
-    n=eval_list_length(),
-    positive_scores_only=false
+-- Evaluation replay of recommendations_svd: the top of its rows in eval_ranker_sources (the
+-- evaluated customers' lists at the evaluation cutoff), as production takes it from int_ranker_sources.
+{{ take_source_list(
+    sources=ref('eval_ranker_sources'),
+    source='svd',
+    n=eval_list_length()
 ) }}

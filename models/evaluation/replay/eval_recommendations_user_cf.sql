@@ -1,10 +1,7 @@
--- Evaluation replay of recommendations_user_cf on the events up to the evaluation cutoff (same macro, training inputs).
--- Only the evaluated customers' lists (eval_truth): the metrics score no one else.
-{{ recommend_user_cf(
-    neighbours=ref('eval_user_neighbours'),
-    interactions=ref('eval_fct_interactions'),
-    customers=ref('eval_dim_customers'),
-    items=ref('eval_dim_items'),
-    n=eval_list_length(),
-    for_customers=ref('eval_truth')
+-- Evaluation replay of recommendations_user_cf: the top of its rows in eval_ranker_sources (the
+-- evaluated customers' lists at the evaluation cutoff), as production takes it from int_ranker_sources.
+{{ take_source_list(
+    sources=ref('eval_ranker_sources'),
+    source='user_cf',
+    n=eval_list_length()
 ) }}

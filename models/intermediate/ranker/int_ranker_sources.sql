@@ -13,5 +13,5 @@
     svd_candidates=ref('int_svd_candidates'),
     ease_candidates=ref('int_ease_candidates'),
     as_of=as_of_timestamp(),
-    n=number_var('retail_recs__ranker_candidates_per_source')
+    n=ranker_source_depth(number_var('retail_recs__recommendations_per_user'))
 ) }}

@@ -1,9 +1,7 @@
--- Built by macro recommend_buy_again (macros/pipeline/recommend_buy_again.sql, which documents the logic);
--- the evaluation replay calls it too, on the training period.
-{{ recommend_buy_again(
-    intervals=ref('int_purchase_intervals'),
-    items=ref('dim_items'),
-    interactions=ref('fct_interactions'),
-    as_of=as_of_timestamp(),
+-- The buy_again list: the top of its rows in int_ranker_sources (macro take_source_list), where
+-- macro recommend_buy_again computes it for the ranker too; the evaluation replay does the same.
+{{ take_source_list(
+    sources=ref('int_ranker_sources'),
+    source='buy_again',
     n=number_var('retail_recs__recommendations_per_user')
 ) }}

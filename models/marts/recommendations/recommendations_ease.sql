@@ -1,10 +1,7 @@
--- Built by macro recommend_from_candidates (macros/pipeline/recommend_from_candidates.sql,
--- which documents the logic); the evaluation replay calls it too, on the training period.
-{{ recommend_from_candidates(
-    candidates=ref('int_ease_candidates'),
-    algorithm='ease',
-    customers=ref('dim_customers'),
-    items=ref('dim_items'),
-    interactions=ref('fct_interactions'),
+-- The ease list: the top of its rows in int_ranker_sources (macro take_source_list), where
+-- macro recommend_from_candidates computes it for the ranker too; the evaluation replay does the same.
+{{ take_source_list(
+    sources=ref('int_ranker_sources'),
+    source='ease',
     n=number_var('retail_recs__recommendations_per_user')
 ) }}

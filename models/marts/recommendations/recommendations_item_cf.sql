@@ -1,9 +1,7 @@
--- Built by macro recommend_item_cf (macros/pipeline/recommend_item_cf.sql, which documents the logic);
--- the evaluation replay calls it too, on the training period.
-{{ recommend_item_cf(
-    interactions=ref('fct_interactions'),
-    items=ref('dim_items'),
-    similarity=ref('item_similarity'),
-    customers=ref('dim_customers'),
+-- The item_cf list: the top of its rows in int_ranker_sources (macro take_source_list), where
+-- macro recommend_item_cf computes it for the ranker too; the evaluation replay does the same.
+{{ take_source_list(
+    sources=ref('int_ranker_sources'),
+    source='item_cf',
     n=number_var('retail_recs__recommendations_per_user')
 ) }}

@@ -1,9 +1,7 @@
--- Built by macro recommend_popularity (macros/pipeline/recommend_popularity.sql, which documents the logic);
--- the evaluation replay calls it too, on the training period.
-{{ recommend_popularity(
-    customers=ref('dim_customers'),
-    popular_items=ref('popular_items'),
-    items=ref('dim_items'),
-    interactions=ref('fct_interactions'),
+-- The popularity list: the top of its rows in int_ranker_sources (macro take_source_list), where
+-- macro recommend_popularity computes it for the ranker too; the evaluation replay does the same.
+{{ take_source_list(
+    sources=ref('int_ranker_sources'),
+    source='popularity',
     n=number_var('retail_recs__recommendations_per_user')
 ) }}

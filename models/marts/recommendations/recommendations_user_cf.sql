@@ -1,9 +1,7 @@
--- Built by macro recommend_user_cf (macros/pipeline/recommend_user_cf.sql, which documents the logic);
--- the evaluation replay calls it too, on the training period.
-{{ recommend_user_cf(
-    neighbours=ref('int_user_neighbours'),
-    interactions=ref('fct_interactions'),
-    customers=ref('dim_customers'),
-    items=ref('dim_items'),
+-- The user_cf list: the top of its rows in int_ranker_sources (macro take_source_list), where
+-- macro recommend_user_cf computes it for the ranker too; the evaluation replay does the same.
+{{ take_source_list(
+    sources=ref('int_ranker_sources'),
+    source='user_cf',
     n=number_var('retail_recs__recommendations_per_user')
 ) }}
