@@ -3,11 +3,14 @@
     (mostly returned) say what the customer did not want, so they are left out. Only the top
     terms are kept: they carry the taste, and they bound the cost of scoring. The sums run on
     dense numbers for customers, items and terms, which group and sort much faster than text.
-    Called by model int_user_term_profiles and by its evaluation replay. -#}
-{% macro build_user_term_profiles(interactions, item_terms, customers, items) %}
+    A profile reads only its own customer's interactions, so a replay builds just the
+    customers it scores (for_customers, macro only_for_customers).
+    Called by model int_user_term_profiles and by its replays. -#}
+{% macro build_user_term_profiles(interactions, item_terms, customers, items, for_customers=none) %}
 with interactions as (
     select user_index, item_index, affinity from {{ interactions }}
     where affinity > 0
+        {{- only_for_customers('user_id', for_customers) }}
 ),
 
 item_terms as (

@@ -6,8 +6,12 @@
     without the cap an item with n customers adds n² pairs, and a few best-sellers would make
     the join quadratic in the customer count. Dense indexes stand in for the ids in the joins
     (they sort like the ids, so ties still break by user_id).
-    Called by model int_user_neighbours and by its evaluation replay. -#}
-{% macro find_user_neighbours(interactions, customers) %}
+    With for_customers (a replay, which scores only those customers), only their neighbours:
+    the pairs with one of them on the left, each in its one direction, instead of every pair
+    once and then both directions. The means and the per-item cap still see every customer,
+    so their rows are the ones the full table would have.
+    Called by model int_user_neighbours and by its replays. -#}
+{% macro find_user_neighbours(interactions, customers, for_customers=none) %}
 with interactions as (
     select user_index, item_index, affinity from {{ interactions }}
 ),
@@ -34,7 +38,8 @@ capped as (
     where item_engagement_rank <= {{ number_var('retail_recs__user_cf_max_users_per_item') }}
 ),
 
--- Each unordered pair once (user_index < neighbour_index); both directions are added below.
+-- Each unordered pair once (user_index < neighbour_index), both directions being added
+-- below; or, for the customers of for_customers, each of their pairs from their side.
 pair_sums as (
     select
         users.user_index,
@@ -46,7 +51,15 @@ pair_sums as (
     from capped as users
     inner join capped as neighbours
         on users.item_index = neighbours.item_index
+        {%- if for_customers is none %}
         and users.user_index < neighbours.user_index
+        {%- else %}
+        and users.user_index <> neighbours.user_index
+    where users.user_index in (
+        select user_index from customers
+        where true {{- only_for_customers('user_id', for_customers) }}
+    )
+        {%- endif %}
     group by users.user_index, neighbours.user_index
     having count(*) >= {{ number_var('retail_recs__user_cf_min_overlap') }}
 ),
@@ -77,6 +90,7 @@ positive_pairs as (
 both_directions as (
     select user_index, neighbour_index, common_item_count, correlation
     from positive_pairs
+    {%- if for_customers is none %}
     union all
     select
         neighbour_index as user_index,
@@ -84,6 +98,7 @@ both_directions as (
         common_item_count,
         correlation
     from positive_pairs
+    {%- endif %}
 ),
 
 ranked as (
