@@ -15,6 +15,7 @@ from duckdb import DuckDBPyRelation
 from scipy import sparse
 
 from retail_recs import ease, svd
+from retail_recs.ranking_metrics import PROTOCOLS
 
 logger = logging.getLogger(__name__)
 NO_CANDIDATES = (np.zeros(0, np.int64),) * 3 + (np.zeros(0, np.int64),)
@@ -189,28 +190,46 @@ def ease_candidate_table(
     l2: float,
     max_items: int,
     candidates: int,
-    repeat_purchases: bool = True,
+    protocols: tuple[str, ...] = ("repeats_allowed",),
     scored_users: np.ndarray | None = None,
 ) -> pa.Table:
     """The ``candidates`` best items per customer by EASE score over the binary matrix of
     positive affinities, modelling the ``max_items`` items with most customers; inactive
-    items are not scored and bought ones excluded unless repeatable and ``repeat_purchases``.
-    The weights are fitted on every customer; ``scored_users`` (dense indexes, ascending;
-    default all) limits the customers scored. One row per customer and candidate (dense
-    indexes, score, rank)."""
+    items are not scored, and bought ones are excluded unless repeatable under the protocol
+    ("repeats_allowed"; under "new_items" none is). The weights are fitted once, on every
+    customer, for all ``protocols`` (the evaluation replays both: the fit is most of the
+    time); ``scored_users`` (dense indexes, ascending; default all) limits the customers
+    scored. One row per protocol, customer and candidate (dense indexes, score, rank)."""
+    unknown = sorted(set(protocols) - set(PROTOCOLS))
+    if unknown:
+        raise ValueError(f"unknown protocol(s) {unknown}; the protocols are {list(PROTOCOLS)}")
     binary = svd.weight_interactions(interaction_matrix(interactions, customers, items), "binary")
-    is_active, is_repeatable = _item_flags(items, binary.shape[1], repeat_purchases)
+    is_active, _ = _item_flags(items, binary.shape[1], repeat_purchases=False)
     modelled = ease.modelled_items(binary, max_items)
     # Inactive items still predict the others; they are only never suggested.
     suggestable = np.flatnonzero(is_active[modelled])
     if binary.nnz == 0 or len(suggestable) == 0:
-        return _candidate_rows(*NO_CANDIDATES)
+        return pa.concat_tables(
+            [_with_protocol(_candidate_rows(*NO_CANDIDATES), p) for p in protocols]
+        )
     weights = ease.fit(binary[:, modelled], l2)[:, suggestable]
     users = _scored(scored_users, binary.shape[0])
-    exclude = _purchase_exclusions(
-        interactions, is_repeatable, modelled[suggestable], binary.shape[0]
-    )
-    user_index, column, score, rank = ease.top_n_items(
-        binary[users][:, modelled].tocsr(), weights, exclude[users], candidates
-    )
-    return _candidate_rows(users[user_index], modelled[suggestable][column], score, rank)
+    scored_matrix = binary[users][:, modelled].tocsr()
+    tables = []
+    for protocol in protocols:
+        _, is_repeatable = _item_flags(
+            items, binary.shape[1], repeat_purchases=protocol == "repeats_allowed"
+        )
+        exclude = _purchase_exclusions(
+            interactions, is_repeatable, modelled[suggestable], binary.shape[0]
+        )
+        user_index, column, score, rank = ease.top_n_items(
+            scored_matrix, weights, exclude[users], candidates
+        )
+        rows = _candidate_rows(users[user_index], modelled[suggestable][column], score, rank)
+        tables.append(_with_protocol(rows, protocol))
+    return pa.concat_tables(tables)
+
+
+def _with_protocol(rows: pa.Table, protocol: str) -> pa.Table:
+    return rows.append_column("protocol", pa.array([protocol] * rows.num_rows, pa.string()))

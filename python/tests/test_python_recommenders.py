@@ -6,6 +6,7 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from retail_recs import python_recommenders
@@ -68,13 +69,39 @@ def test_a_scored_subset_gets_the_rows_it_gets_among_everyone(shop, repeat_purch
     svd_some = python_recommenders.candidate_table(
         factors, items, interactions, 7, repeat_purchases, scored_users=subset
     )
+    protocol = "repeats_allowed" if repeat_purchases else "new_items"
     ease_all = python_recommenders.ease_candidate_table(
-        interactions, customers, items, 10.0, 30, 7, repeat_purchases
-    )
+        interactions, customers, items, 10.0, 30, 7, (protocol,)
+    ).drop_columns(["protocol"])
     ease_some = python_recommenders.ease_candidate_table(
-        interactions, customers, items, 10.0, 30, 7, repeat_purchases, scored_users=subset
-    )
+        interactions, customers, items, 10.0, 30, 7, (protocol,), scored_users=subset
+    ).drop_columns(["protocol"])
     for everyone, some in ((svd_all, svd_some), (ease_all, ease_some)):
         assert set(some.column("user_index").to_pylist()) == set(subset.tolist())
         assert rows_of(some, subset) == rows_of(everyone, subset)
         assert some.num_rows < everyone.num_rows
+
+
+def test_ease_fitted_once_gives_each_protocol_its_own_rows(shop):
+    """Both protocols from one fit are the rows each protocol gets alone, and an unknown
+    protocol is refused by name."""
+    _, customers, items, interactions = shop
+    both = python_recommenders.ease_candidate_table(
+        interactions, customers, items, 10.0, 30, 7, ("repeats_allowed", "new_items")
+    )
+    rows = {}
+    for protocol in ("repeats_allowed", "new_items"):
+        alone = python_recommenders.ease_candidate_table(
+            interactions, customers, items, 10.0, 30, 7, (protocol,)
+        )
+        rows[protocol] = both.filter(pc.equal(both["protocol"], protocol)).to_pylist()
+        assert rows[protocol] == alone.to_pylist()
+    # Repeatable items the customers bought come back under repeats_allowed only.
+    key = ("user_index", "item_index")
+    assert {tuple(r[k] for k in key) for r in rows["new_items"]} != {
+        tuple(r[k] for k in key) for r in rows["repeats_allowed"]
+    }
+    with pytest.raises(ValueError, match="unknown protocol"):
+        python_recommenders.ease_candidate_table(
+            interactions, customers, items, 10.0, 30, 7, ("repeats",)
+        )

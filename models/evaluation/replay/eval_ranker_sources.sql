@@ -11,7 +11,7 @@
     popular_items=ref('eval_popular_items'),
     intervals=ref('eval_purchase_intervals'),
     svd_candidates=ref('eval_svd_candidates'),
-    ease_candidates=ref('eval_ease_candidates'),
+    ease_candidates="(select * from " ~ ref('eval_ease_candidates') ~ " where protocol = 'repeats_allowed')",
     as_of=eval_cutoff_timestamp(),
     n=ranker_source_depth(eval_list_length()),
     for_customers=ref('eval_truth')

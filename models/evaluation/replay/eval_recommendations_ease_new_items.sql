@@ -1,7 +1,8 @@
 -- Evaluation replay of recommendations_ease for the new-items protocol: the same macro on
--- the training events, with no purchased item recommended again (repeat_purchases=false).
+-- the training events, with no purchased item recommended again (repeat_purchases=false), on
+-- the new-items rows of eval_ease_candidates.
 {{ recommend_from_candidates(
-    candidates=ref('eval_ease_candidates_new_items'),
+    candidates="(select * from " ~ ref('eval_ease_candidates') ~ " where protocol = 'new_items')",
     algorithm='ease',
     customers=ref('eval_dim_customers'),
     items=ref('eval_dim_items'),
