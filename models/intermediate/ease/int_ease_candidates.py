@@ -1,6 +1,6 @@
 """EASE scores for every customer: the best active items among the most-bought ones, bought
-non-repeatable items excluded, three times N per customer for the shared rules downstream
-(recommendations_ease).
+non-repeatable items excluded, as many per customer as the longer of the published list and
+the ranker's per-source depth (int_ranker_sources applies the shared rules downstream).
 
 Thin on purpose: the work is retail_recs.python_recommenders.ease_candidate_table (shared
 with the evaluation replay); the math is retail_recs.ease.

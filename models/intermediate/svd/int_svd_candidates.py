@@ -2,7 +2,7 @@
 
 Thin on purpose: the work is retail_recs.python_recommenders.candidate_table (shared with the
 evaluation replay). Inactive items are left out of the scoring and bought non-repeatable ones
-excluded, so the shared ranking rules downstream (recommendations_svd) rarely have anything
+excluded, so the shared ranking rules downstream (in int_ranker_sources) rarely have anything
 left to remove.
 """
 
