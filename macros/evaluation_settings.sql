@@ -38,3 +38,12 @@
     {%- endif %}
     {{ return(list_length) }}
 {% endmacro %}
+
+{#- The k at which strategies and candidate budgets are compared: the production list's length
+    (var retail_recs__recommendations_per_user), else the largest evaluated k below it, else
+    the smallest evaluated k. -#}
+{% macro strategy_k() %}
+    {%- set list_length = number_var('retail_recs__recommendations_per_user') %}
+    {%- set below = eval_k_values() | select('le', list_length) | list %}
+    {{ return(below | max if below else eval_k_values() | min) }}
+{% endmacro %}

@@ -2,8 +2,9 @@
     (user_id, item_id, score) rows: only active catalogue items (non-products never reach
     dim_items), no item the customer already bought unless it is repeatable (and
     repeat_purchases is true: the evaluation's new-items protocol sets it false), then the top n
-    per customer by score (ties by item_id). items and interactions are the catalogue and the
-    interaction matrix of the period (dim_items and fct_interactions, or their replay).
+    per customer by score (ties by item_id; every eligible candidate when n is none). items
+    and interactions are the catalogue and the interaction matrix of the period (dim_items and
+    fct_interactions, or their replay).
     Scores of 0 or less mean "no evidence" and are dropped unless positive_scores_only is
     false (SVD scores are dot products and may be negative yet still the best available).
     Returns a select with the common columns: user_id, item_id, score, rank, algorithm. -#}
@@ -34,7 +35,9 @@
             and (bought.user_id is null{% if repeat_purchases %} or items.is_repeatable{% endif %})
             {% if positive_scores_only %}and candidates.score > 0{% endif %}
     ) as ranked
+    {%- if n is not none %}
     where rank <= {{ n }}
+    {%- endif %}
 {% endmacro %}
 
 {#- Cut scored candidates, keyed by dense indexes (user_index, item_index, score), to what

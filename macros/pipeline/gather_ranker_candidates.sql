@@ -10,6 +10,8 @@
     A shop with fewer customers than max_rows / 400 keeps every candidate. The budget is
     chosen on narrow (customer, item, score) rows before the wide pivot. Each source
     contributes its top `per_source` (sources may hold deeper lists for the published ones).
+    candidate_rank is that fused place within the customer's kind (1 = best), by which the
+    shop's evaluation chooses how many the ranker scores (model ranker_candidate_budget).
     Called by models int_ranker_candidates, eval_ranker_candidates and
     eval_train_ranker_candidates. -#}
 {% macro gather_ranker_candidates(sources, per_source, max_rows, min_per_kind, budget_customers) %}
@@ -37,7 +39,7 @@ fused as (
 ),
 
 kept as (
-    select user_id, item_id, is_past_purchase
+    select user_id, item_id, candidate_rank
     from (
         select
             fused.*,
@@ -49,7 +51,7 @@ kept as (
     where candidate_rank <= (select per_kind from budget)
 ),
 
-final as (
+pivoted as (
     select
         sources.user_id,
         sources.item_id,
@@ -74,7 +76,50 @@ final as (
                 and kept.item_id = sources.item_id
         )
     group by sources.user_id, sources.item_id
+),
+
+-- The fused place joins the pivoted rows, not the source rows, which keeps the semi join.
+final as (
+    select
+        pivoted.*,
+        cast(kept.candidate_rank as {{ dbt.type_bigint() }}) as candidate_rank
+    from pivoted
+    inner join kept
+        on pivoted.user_id = kept.user_id
+        and pivoted.item_id = kept.item_id
 )
 
 select * from final
+{% endmacro %}
+
+{#- The candidates the ranker scores: those of `candidates` within the budget that the shop's
+    evaluation chose (model ranker_candidate_budget: each customer's best candidates_per_kind
+    per kind by candidate_rank; every candidate when it chose none or has no rows). -#}
+{% macro within_candidate_budget(candidates, budget) %}
+    (
+        select candidates.*
+        from {{ candidates }} as candidates
+        cross join (
+            select max(candidates_per_kind) as candidates_per_kind
+            from {{ budget }}
+            where is_chosen
+        ) as chosen
+        where chosen.candidates_per_kind is null
+            or candidates.candidate_rank <= chosen.candidates_per_kind
+    )
+{% endmacro %}
+
+{#- The rows of `scores` (a ranker's scores, one per customer, item and protocol) whose
+    candidate in `candidates` is within the chosen budget (macro within_candidate_budget). -#}
+{% macro scores_within_candidate_budget(scores, candidates, budget) %}
+    (
+        select scores.*
+        from {{ scores }} as scores
+        where exists (
+            select 1
+            from {{ within_candidate_budget(candidates, budget) }} as kept
+            where kept.user_id = scores.user_id
+                and kept.item_id = scores.item_id
+        )
+    )
 {% endmacro %}

@@ -1,5 +1,6 @@
 -- Which list `recommendations` serves: the strategy with the highest NDCG at the list length
--- (var retail_recs__recommendations_per_user, or the nearest smaller evaluated k) on this
+-- (var retail_recs__recommendations_per_user, or the nearest smaller evaluated k: macro
+-- strategy_k) on this
 -- shop's own evaluation window, among the blend ('hybrid'), the blend without the category
 -- cap ('hybrid_uncapped'), the learned ranker and every blended algorithm alone. Ties go to the blend, then the
 -- uncapped blend, then by name. With fewer evaluated customers than var
@@ -14,25 +15,16 @@ with user_metrics as (
     where algorithm in ('{{ candidates | join("', '") }}')
 ),
 
-list_length as (
-    select coalesce(
-        max(case when k <= {{ number_var('retail_recs__recommendations_per_user') }} then k end),
-        min(k)
-    ) as k
-    from user_metrics
-),
-
 scores as (
     select
-        user_metrics.protocol,
-        user_metrics.algorithm,
-        user_metrics.k,
-        avg(user_metrics.ndcg) as ndcg,
+        protocol,
+        algorithm,
+        k,
+        avg(ndcg) as ndcg,
         count(*) as evaluated_customers
     from user_metrics
-    inner join list_length
-        on user_metrics.k = list_length.k
-    group by user_metrics.protocol, user_metrics.algorithm, user_metrics.k
+    where k = {{ strategy_k() }}
+    group by protocol, algorithm, k
 ),
 
 ranked as (
