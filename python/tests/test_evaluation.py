@@ -92,6 +92,29 @@ def test_the_final_list_scores_at_least_every_other_list(demo_warehouse):
         assert scores["final"] >= scores["hybrid"], protocol
 
 
+def test_production_scores_exactly_the_candidates_of_the_chosen_budget(demo_warehouse):
+    """int_ranker_scores scores every candidate within the budget that ranker_candidate_budget
+    chose (the same for both protocols), and no other; a budget never cuts below the lists."""
+    ((budget, chosen_rows),) = query(
+        demo_warehouse,
+        "select max(candidates_per_kind), count(*) from ranker_candidate_budget where is_chosen",
+    )
+    assert chosen_rows == len(rm.PROTOCOLS)
+    assert budget is None or budget >= max(K_VALUES)
+    within = f"candidate_rank <= {budget}" if budget is not None else "true"
+    for first, second in (("candidates", "scores"), ("scores", "candidates")):
+        tables = {
+            "candidates": f"select user_id, item_id from int_ranker_candidates where {within}",
+            "scores": "select user_id, item_id from int_ranker_scores"
+            " where protocol = 'repeats_allowed'",
+        }
+        ((missing,),) = query(
+            demo_warehouse,
+            f"select count(*) from ({tables[first]} except all {tables[second]})",
+        )
+        assert missing == 0, f"{first} not in {second}"
+
+
 def test_new_items_lists_hold_no_training_purchase(demo_warehouse):
     ((count,),) = query(
         demo_warehouse,
