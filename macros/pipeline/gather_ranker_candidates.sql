@@ -115,11 +115,9 @@ select * from final
     (
         select scores.*
         from {{ scores }} as scores
-        where exists (
-            select 1
-            from {{ within_candidate_budget(candidates, budget) }} as kept
-            where kept.user_id = scores.user_id
-                and kept.item_id = scores.item_id
-        )
+        -- One candidate per customer and item, so the join repeats no score.
+        inner join {{ within_candidate_budget(candidates, budget) }} as kept
+            on scores.user_id = kept.user_id
+            and scores.item_id = kept.item_id
     )
 {% endmacro %}

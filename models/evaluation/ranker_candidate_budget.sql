@@ -209,16 +209,22 @@ qualifying as (
         and min(case when is_within_tolerance then 1 else 0 end) = 1
 ),
 
+largest_failing as (
+    select max(tried_budgets.candidates_per_kind) as candidates_per_kind
+    from tried_budgets
+    left join qualifying
+        on tried_budgets.candidates_per_kind = qualifying.candidates_per_kind
+    where tried_budgets.candidates_per_kind is not null
+        and qualifying.candidates_per_kind is null
+),
+
 -- The smallest qualifying budget above which every budget qualifies too (NULL: none).
 chosen as (
     select min(qualifying.candidates_per_kind) as candidates_per_kind
     from qualifying
-    where not exists (
-        select 1
-        from tried_budgets
-        where tried_budgets.candidates_per_kind > qualifying.candidates_per_kind
-            and tried_budgets.candidates_per_kind not in (select candidates_per_kind from qualifying)
-    )
+    cross join largest_failing
+    where largest_failing.candidates_per_kind is null
+        or qualifying.candidates_per_kind > largest_failing.candidates_per_kind
 ),
 
 final as (
