@@ -39,11 +39,14 @@ budgets as (
     {%- endfor %}
 ),
 
+-- A join, not a scalar subquery: Spark 4 ships a scalar subquery's plan to its tasks, and one
+-- holding a union (a unit test's fixture) failed to deserialize there.
 tried_budgets as (
     select budgets.candidates_per_kind
     from budgets
+    cross join (select max(candidate_rank) as candidate_rank from candidates) as deepest
     where budgets.candidates_per_kind is null
-        or budgets.candidates_per_kind < (select max(candidate_rank) from candidates)
+        or budgets.candidates_per_kind < deepest.candidate_rank
 ),
 
 -- Every eligible candidate in the replayed ranker's order, under the rules of its lists.
