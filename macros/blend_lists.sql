@@ -32,20 +32,25 @@
 {#- The new-items lists the discovery blend fuses (model recommendations_new_items): each
     blended algorithm's list of never-bought items, re-ranked from its top
     var retail_recs__ranker_candidates_per_source in `candidates` (int_ranker_candidates),
-    so a customer's past purchases leave no hole in the list. -#}
-{% macro new_item_lists(candidates) %}
+    so a customer's past purchases leave no hole in the list. Each is cut to `depth` items,
+    as deep as the lists the evaluation's replay of this blend fuses, which is what chose it. -#}
+{% macro new_item_lists(candidates, depth) %}
     {%- set lists = {} %}
     {%- for algorithm in blend_weights_var() %}
         {%- set list_sql -%}
             (
-                select
-                    user_id,
-                    item_id,
-                    cast(row_number() over (
-                        partition by user_id order by {{ algorithm }}_rank, item_id
-                    ) as {{ dbt.type_bigint() }}) as rank
-                from {{ candidates }}
-                where {{ algorithm }}_rank is not null and not is_past_purchase
+                select user_id, item_id, rank
+                from (
+                    select
+                        user_id,
+                        item_id,
+                        cast(row_number() over (
+                            partition by user_id order by {{ algorithm }}_rank, item_id
+                        ) as {{ dbt.type_bigint() }}) as rank
+                    from {{ candidates }}
+                    where {{ algorithm }}_rank is not null and not is_past_purchase
+                ) as never_bought
+                where rank <= {{ depth }}
             )
         {%- endset %}
         {%- do lists.update({algorithm: list_sql}) %}

@@ -24,7 +24,7 @@
 {%- endfor %}
 {%- set protocols = ['repeats_allowed', 'new_items'] %}
 
-with candidates as (
+with candidate_ranks as (
     select user_id, item_id, candidate_rank
     from {{ ref('eval_ranker_candidates') }}
 ),
@@ -39,18 +39,18 @@ budgets as (
     {%- endfor %}
 ),
 
--- A join, not a scalar subquery: Spark 4 ships a scalar subquery's plan to its tasks, and one
--- holding a union (a unit test's fixture) failed to deserialize there.
+-- A join, not a scalar subquery: on Spark 4 a unit test of this model failed to deserialize a
+-- task holding its fixture's union, which a scalar subquery's plan carries into the tasks.
 tried_budgets as (
     select budgets.candidates_per_kind
     from budgets
-    cross join (select max(candidate_rank) as candidate_rank from candidates) as deepest
+    cross join (select max(candidate_rank) as candidate_rank from candidate_ranks) as deepest
     where budgets.candidates_per_kind is null
         or budgets.candidates_per_kind < deepest.candidate_rank
 ),
 
 -- Every eligible candidate in the replayed ranker's order, under the rules of its lists.
-ranked as (
+ranker_order as (
     {%- for protocol in protocols %}
     select '{{ protocol }}' as protocol, listed.user_id, listed.item_id, listed.rank
     from (
@@ -73,20 +73,20 @@ budget_lists as (
     from (
         select
             tried_budgets.candidates_per_kind,
-            ranked.protocol,
-            ranked.user_id,
-            ranked.item_id,
+            ranker_order.protocol,
+            ranker_order.user_id,
+            ranker_order.item_id,
             row_number() over (
-                partition by tried_budgets.candidates_per_kind, ranked.protocol, ranked.user_id
-                order by ranked.rank
+                partition by tried_budgets.candidates_per_kind, ranker_order.protocol, ranker_order.user_id
+                order by ranker_order.rank
             ) as list_rank
-        from ranked
-        inner join candidates
-            on ranked.user_id = candidates.user_id
-            and ranked.item_id = candidates.item_id
+        from ranker_order
+        inner join candidate_ranks
+            on ranker_order.user_id = candidate_ranks.user_id
+            and ranker_order.item_id = candidate_ranks.item_id
         inner join tried_budgets
             on tried_budgets.candidates_per_kind is null
-            or candidates.candidate_rank <= tried_budgets.candidates_per_kind
+            or candidate_ranks.candidate_rank <= tried_budgets.candidates_per_kind
     ) as listed
     where list_rank <= {{ k }}
 ),
@@ -166,11 +166,11 @@ candidate_shares as (
         cast(sum(
             case
                 when tried_budgets.candidates_per_kind is null
-                    or candidates.candidate_rank <= tried_budgets.candidates_per_kind then 1
+                    or candidate_ranks.candidate_rank <= tried_budgets.candidates_per_kind then 1
                 else 0
             end
         ) as {{ type_double() }}) / count(*) as candidate_share
-    from candidates
+    from candidate_ranks
     cross join tried_budgets
     group by tried_budgets.candidates_per_kind
 ),
