@@ -39,8 +39,6 @@ budgets as (
     {%- endfor %}
 ),
 
--- A join, not a scalar subquery: on Spark 4 a unit test of this model failed to deserialize a
--- task holding its fixture's union, which a scalar subquery's plan carries into the tasks.
 tried_budgets as (
     select budgets.candidates_per_kind
     from budgets
