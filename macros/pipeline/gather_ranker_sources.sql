@@ -61,8 +61,9 @@ select * from wanted_rows
 {% endmacro %}
 
 {#- How deep each source's list in gather_ranker_sources goes: the ranker's
-    var('retail_recs__ranker_candidates_per_source'), or the published lists' length when that
-    is longer, since those lists are taken from the same rows (macro take_source_list). -#}
+    var('retail_recs__ranker_candidates_per_source'), or list_length when that is longer, since
+    the published lists and the lists the final blend fuses are taken from the same rows (macro
+    take_source_list). -#}
 {% macro ranker_source_depth(list_length) %}
     {{ return([number_var('retail_recs__ranker_candidates_per_source'), list_length] | max) }}
 {% endmacro %}
