@@ -156,16 +156,20 @@ pair_signals as (
     group by user_events.user_id, user_events.item_id
 ),
 
--- The customer's spend per top-level category, and in all.
+-- The customer's spend per top-level category: what they paid, summed exactly (decimal), so a
+-- share lies in [0, 1] and is the same in every build. Net of returns it did neither: a
+-- customer who returned most of what they bought had shares below 0 or above 1, and a net
+-- total near 0 swung between builds (on Online Retail, -0.33 in one build and 2.67 in the next).
 category_spend as (
     select
         user_events.user_id,
         items.category_top,
-        sum(user_events.line_amount) as spend
+        sum(cast(user_events.line_amount as decimal(18, 4))) as spend
     from user_events
     inner join {{ items }} as items
         on user_events.item_id = items.item_id
-    where user_events.event_type in ('purchase', 'return')
+    where user_events.event_type = 'purchase'
+        and user_events.line_amount > 0
     group by user_events.user_id, items.category_top
 ),
 
@@ -173,7 +177,8 @@ category_shares as (
     select
         user_id,
         category_top,
-        spend / nullif(sum(spend) over (partition by user_id), 0) as share
+        cast(spend as {{ type_double() }})
+            / cast(sum(spend) over (partition by user_id) as {{ type_double() }}) as share
     from category_spend
 ),
 

@@ -50,13 +50,13 @@ neighbour_affinities as (
         and items.is_active
 ),
 
--- Rounded to 9 decimals so that equal scores stay equal whatever order the parallel sums
--- take, and rebuilds break their ties the same way.
+-- Summed exactly (correlations have 9 decimals, affinities 10) and rounded to 9 decimals, so
+-- that rebuilds give the same scores and break their ties the same way.
 scored_indexes as (
     select
         indexed_neighbours.user_index,
         neighbour_affinities.item_index,
-        round(sum(indexed_neighbours.correlation * neighbour_affinities.affinity), 9) as score
+        {{ exact_sum_of_products('indexed_neighbours.correlation', 9, 'neighbour_affinities.affinity', 10, 9) }} as score
     from indexed_neighbours
     inner join neighbour_affinities
         on indexed_neighbours.neighbour_index = neighbour_affinities.user_index
