@@ -165,6 +165,8 @@ def test_replay_at_the_as_of_time_reproduces_production(demo_warehouse, small_de
         extra_args=[
             "--select",
             "+recommendations",
+            # The final blend reads int_ranker_sources, not the published lists compared here.
+            *(f"+recommendations_{algorithm}" for algorithm in ALGORITHMS),
             "+models/evaluation/replay",
             "--resource-type",
             "model",
