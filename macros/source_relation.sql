@@ -4,25 +4,40 @@
     Calling source() in every case keeps the source in lineage. The relation comes back with
     exactly the input contract's columns (macro with_contract_columns). -#}
 {% macro source_relation(source_name) %}
-    {%- set declared = source('retail', source_name) -%}
-    {%- set location = var('retail_recs__' ~ source_name ~ '_location') -%}
     {%- set optional_columns = optional_source_columns() -%}
-    {%- if location is none and source_name in optional_columns -%}
+    {%- set raw = raw_source(source_name) -%}
+    {%- if raw is none -%}
         {{ return(empty_relation(optional_columns[source_name])) }}
-    {%- elif location -%}
-        {%- set relation = adapter.dispatch('read_location', 'retail_recs')(location) -%}
-        {{ return(with_contract_columns(source_name, relation, "file '" ~ location ~ "'")) }}
-    {%- else -%}
-        {{ return(with_contract_columns(source_name, declared, "table " ~ declared)) }}
     {%- endif -%}
+    {{ return(with_contract_columns(source_name, raw.relation, raw.described_as)) }}
 {% endmacro %}
 
-{#- The columns of each source (README, "The input contract"): required ones first. -#}
+{#- The input as received: {relation, described_as} of the file location or the declared
+    table, or none for an optional source whose var is null. -#}
+{% macro raw_source(source_name) %}
+    {%- set declared = source('retail', source_name) -%}
+    {%- set location = var('retail_recs__' ~ source_name ~ '_location') -%}
+    {%- if location is none and source_name in optional_source_columns() -%}
+        {{ return(none) }}
+    {%- elif location -%}
+        {{ return({
+            'relation': adapter.dispatch('read_location', 'retail_recs')(location),
+            'described_as': "file '" ~ location ~ "'",
+        }) }}
+    {%- endif -%}
+    {{ return({'relation': declared, 'described_as': "table " ~ declared}) }}
+{% endmacro %}
+
+{#- The columns of each source (README, "The input contract"): required ones first. An
+    optional column the input lacks altogether reads as NULL, or as its text in `absent`:
+    an export without quantities (order lines, ratings) has one unit per row, whereas a NULL
+    quantity in a column the export has is damage and goes to quarantine. -#}
 {% macro input_contract() %}
     {{ return({
         'events': {
             'required': ['event_id', 'item_id', 'event_type', 'event_at'],
             'optional': ['user_id', 'session_id', 'order_id', 'quantity', 'unit_price', 'channel'],
+            'absent': {'quantity': '1'},
         },
         'items': {
             'required': ['item_id'],
@@ -42,19 +57,17 @@
 {% endmacro %}
 
 {#- relation with the contract's columns of source_name: a missing optional column is read as
-    NULL text, a missing required one stops the build with one line naming the source, the
-    column and the README section; extra columns are left out. Names match case-insensitively,
-    as both engines bind them. -#}
+    NULL text (or its `absent` text), a missing required one stops the build with one line
+    naming the source, the column and the README section; extra columns are left out. Names
+    match case-insensitively, as both engines bind them. -#}
 {% macro with_contract_columns(source_name, relation, described_as) %}
     {%- set contract = input_contract()[source_name] -%}
     {#- Only commands that read data probe the source: compile and docs work without it. -#}
-    {%- if not execute or flags.WHICH not in ('run', 'build', 'test', 'retry') -%}
+    {%- if not probes_sources() -%}
         {{ return(relation) }}
     {%- endif -%}
-    {%- set present = [] -%}
-    {%- for name in run_query("select * from " ~ relation ~ " as probe where 1 = 0").column_names -%}
-        {%- do present.append(name | lower) -%}
-    {%- endfor -%}
+    {%- set present = column_names(relation) -%}
+    {%- set absent = contract.get('absent', {}) -%}
     {%- set missing = contract.required | reject('in', present) | list -%}
     {%- if missing -%}
         {{ exceptions.raise_compiler_error(
@@ -67,11 +80,38 @@
     {%- for name in contract.required + contract.optional -%}
         {%- if name in present -%}
             {%- do columns.append(name) -%}
+        {%- elif name in absent -%}
+            {%- do columns.append("cast('" ~ absent[name] ~ "' as " ~ dbt.type_string() ~ ") as " ~ name) -%}
         {%- else -%}
             {%- do columns.append("cast(null as " ~ dbt.type_string() ~ ") as " ~ name) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return("(select " ~ columns | join(", ") ~ " from " ~ relation ~ " as contract_rows)") }}
+{% endmacro %}
+
+{#- Whether this command reads data (compile and docs work without the sources). -#}
+{% macro probes_sources() %}
+    {{ return(execute and flags.WHICH in ('run', 'build', 'test', 'retry')) }}
+{% endmacro %}
+
+{#- The lower-cased column names of a relation, from a query that reads no row. -#}
+{% macro column_names(relation) %}
+    {%- set names = [] -%}
+    {%- for name in run_query("select * from " ~ relation ~ " as probe where 1 = 0").column_names -%}
+        {%- do names.append(name | lower) -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{% endmacro %}
+
+{#- The optional columns source_name's input lacks that read as their `absent` text (model
+    build_warnings says so); empty when the command reads no data. -#}
+{% macro defaulted_source_columns(source_name) %}
+    {%- set raw = raw_source(source_name) -%}
+    {%- if raw is none or not probes_sources() -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set present = column_names(raw.relation) -%}
+    {{ return(input_contract()[source_name].get('absent', {}).keys() | reject('in', present) | list) }}
 {% endmacro %}
 
 {#- Read a Parquet or CSV location as a relation. CSV columns are all read as text:

@@ -1,6 +1,9 @@
 {#- Each item's nearest neighbours by co-occurrence: the context and measure are vars
     (retail_recs__similarity_context, retail_recs__similarity_measure), the count is
     retail_recs__similarity_neighbours. Confidence is read in the item → neighbour direction.
+    A context without a single pair gives way to the other one (the context column says
+    which was used): an export without order and session ids has no baskets, and would
+    otherwise leave item-CF, its anchors and the ranker's similarity features empty.
     Called by model item_similarity and by its evaluation replay. -#}
 {% macro rank_item_similarity(pairs) %}
 {%- set measures = ['jaccard', 'lift', 'cosine', 'confidence'] -%}
@@ -17,13 +20,30 @@
     ) }}
 {%- endif %}
 
-with pairs as (
-    select * from {{ pairs }}
-    where context = '{{ context }}'
+with context_pairs as (
+    select context, count(*) as pair_count
+    from {{ pairs }}
+    group by context
+),
+
+chosen_context as (
+    select coalesce(
+        max(case when context = '{{ context }}' then context end),
+        max(context)
+    ) as context
+    from context_pairs
+),
+
+pairs as (
+    select all_pairs.*
+    from {{ pairs }} as all_pairs
+    inner join chosen_context
+        on all_pairs.context = chosen_context.context
 ),
 
 directed as (
     select
+        context,
         item_a as item_id,
         item_b as similar_item_id,
         co_count,
@@ -31,6 +51,7 @@ directed as (
     from pairs
     union all
     select
+        context,
         item_b as item_id,
         item_a as similar_item_id,
         co_count,
@@ -51,7 +72,7 @@ final as (
     select
         item_id,
         similar_item_id,
-        '{{ context }}' as context,
+        context,
         '{{ measure }}' as measure,
         co_count,
         similarity,

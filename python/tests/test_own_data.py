@@ -360,3 +360,27 @@ def test_an_evaluation_window_after_the_data_fails_naming_the_vars(tmp_path):
     failures = [line for line in completed.stdout.splitlines() if "Failure in test" in line]
     assert len(failures) == 1, failures
     assert_no_stack_trace(completed)
+
+
+def test_an_export_of_bare_purchase_rows_builds_every_list(tmp_path):
+    """Order lines or ratings with only the required columns (no quantity, order, session or
+    price): each row is one unit, not a quarantined purchase, build_warnings says so, and
+    item similarity, with no basket to learn from, learns from the customers' histories."""
+    folder = tiny_shop(tmp_path / "shop")
+    with (folder / "events.csv").open(newline="") as handle:
+        purchases = [row for row in csv.DictReader(handle) if row["event_type"] == "purchase"]
+    bare = ("event_id", "user_id", "item_id", "event_type", "event_at")
+    write_csv(folder / "events.csv", bare, [{k: row[k] for k in bare} for row in purchases])
+    db_path = tmp_path / "w.duckdb"
+    completed = build(folder, db_path)
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    assert query(db_path, "select count(*), sum(quantity) from stg_events") == [
+        (len(purchases), len(purchases))
+    ]
+    assert query(db_path, "select count(*) from stg_events_quarantine") == [(0,)]
+    warnings = {row[0] for row in query(db_path, "select warning from build_warnings")}
+    assert "quantity_assumed" in warnings, warnings
+    contexts = query(db_path, "select context, count(*) from item_similarity group by context")
+    assert len(contexts) == 1 and contexts[0][0] == "history" and contexts[0][1] > 0, contexts
+    assert query(db_path, "select count(*) > 0 from recommendations_item_cf") == [(True,)]

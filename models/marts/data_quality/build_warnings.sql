@@ -1,6 +1,7 @@
 -- What this shop's data cannot support, said once per build instead of by a stack trace or an
 -- empty table nobody explains: each row names the condition, the models it empties or caps,
 -- and the figures behind it. No rows when the data supports everything.
+{%- set defaulted_event_columns = defaulted_source_columns('events') %}
 with customers as (
     select count(*) as customer_count from {{ ref('dim_customers') }} where event_count > 0
 ),
@@ -153,6 +154,16 @@ warnings as (
             || ' members. Load each <campaign_id>__holdout.csv of export_campaigns.' as detail
     from figures
     where missing_holdout_count > 0
+
+    union all
+
+    select
+        'quantity_assumed' as warning,
+        'stg_events, and every figure of units or revenue' as affected_models,
+        'The events input has no quantity column: each purchase and return row counts as one '
+            || 'unit.' as detail
+    from figures
+    where {{ 'true' if 'quantity' in defaulted_event_columns else 'false' }}
 
     union all
 
