@@ -1,15 +1,44 @@
 {#- Text to a UTC timestamp without time zone, NULL when unparseable. Strings with an offset
-    ('2024-03-01T10:00:00+01:00', '...Z') are converted to UTC; naive strings are read as UTC. -#}
+    ('2024-03-01T10:00:00+01:00', '...Z') are converted to UTC; naive strings are read as UTC;
+    digits alone are Unix time in seconds, milliseconds or microseconds (epoch_text_pattern). -#}
 {% macro parse_timestamp_utc(expression) %}
     {{ return(adapter.dispatch('parse_timestamp_utc', 'retail_recs')(expression)) }}
 {% endmacro %}
 
 {% macro duckdb__parse_timestamp_utc(expression) %}
-    cast(timezone('UTC', try_cast({{ expression }} as timestamptz)) as timestamp)
+    case
+        when {{ regex_matches(expression, epoch_text_pattern()) }}
+            then make_timestamp({{ epoch_text_micros(expression) }})
+        else cast(timezone('UTC', try_cast({{ expression }} as timestamptz)) as timestamp)
+    end
 {% endmacro %}
 
 {% macro spark__parse_timestamp_utc(expression) %}
-    to_utc_timestamp(try_cast({{ expression }} as timestamp), current_timezone())
+    to_utc_timestamp(
+        case
+            when {{ regex_matches(expression, epoch_text_pattern()) }}
+                then timestamp_micros({{ epoch_text_micros(expression) }})
+            else try_cast({{ expression }} as timestamp)
+        end,
+        current_timezone()
+    )
+{% endmacro %}
+
+{#- Unix time as exports write it (event logs, analytics exports such as GA4's microsecond
+    event_timestamp): seconds (9 or 10 digits, optionally a fraction), milliseconds (12 or
+    13) or microseconds (15 or 16), for 1973 to 2286. Digits alone are never a date the
+    timestamp parser would read. -#}
+{% macro epoch_text_pattern() %}[0-9]{9,10}([.][0-9]{1,6})?|[0-9]{12,13}|[0-9]{15,16}{% endmacro %}
+
+{#- Microseconds since 1970-01-01 UTC of epoch text matching epoch_text_pattern(). -#}
+{% macro epoch_text_micros(expression) %}
+    case
+        when {{ expression }} like '%.%' or length({{ expression }}) <= 10
+            then cast(round(cast({{ expression }} as {{ type_double() }}) * 1000000) as {{ dbt.type_bigint() }})
+        when length({{ expression }}) <= 13
+            then cast({{ expression }} as {{ dbt.type_bigint() }}) * 1000
+        else cast({{ expression }} as {{ dbt.type_bigint() }})
+    end
 {% endmacro %}
 
 {% macro default__parse_timestamp_utc(expression) %}
