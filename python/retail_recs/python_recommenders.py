@@ -161,8 +161,11 @@ def candidate_table(
 ) -> pa.Table:
     """The ``candidates`` best active items per customer by SVD score, bought items excluded
     unless repeatable and ``repeat_purchases``; one row per customer and candidate (dense
-    indexes, score, rank). ``scored_users`` (dense indexes, ascending; default all) limits
-    the customers scored; each gets the rows it would get among all.
+    indexes, score, rank). Items nobody interacted with have zero factors, so the SVD knows
+    nothing of them: they are not scored (each would score 0 and fill short lists in
+    catalogue order, and a wide catalogue of unsold items made every row score them all).
+    ``scored_users`` (dense indexes, ascending; default all) limits the customers scored;
+    each gets the rows it would get among all.
 
     Scoring runs block by block of customers in svd.top_n_items, so memory stays bounded by
     the block, never customers x items.
@@ -172,7 +175,7 @@ def candidate_table(
     if len(user_factors) == 0:  # no SVD was fitted (see factor_table)
         return _candidate_rows(*NO_CANDIDATES)
     is_active, is_repeatable = _item_flags(items, len(item_factors), repeat_purchases)
-    active_items = np.flatnonzero(is_active)
+    active_items = np.flatnonzero(is_active & item_factors.any(axis=1))
     if len(active_items) == 0:
         return _candidate_rows(*NO_CANDIDATES)
     users = _scored(scored_users, len(user_factors))

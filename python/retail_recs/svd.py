@@ -40,6 +40,9 @@ BM25_B = 0.8
 # PROPACK (Lanczos bidiagonalization) over ARPACK (Lanczos on XᵀX) and a randomized range
 # finder; see truncated_svd.
 SVD_SOLVER = "propack"
+# The largest smaller side (customers or items with an interaction) decomposed exactly from
+# its dense Gram matrix when PROPACK cannot: 5,000² float64 is 200 MB.
+GRAM_MAX_SIDE = 5_000
 # Factors and scores are float32; see truncated_svd.
 FACTOR_DTYPE = np.float32
 # Rows per score product (the fixed product shape that makes scores block-size independent).
@@ -138,6 +141,12 @@ def truncated_svd(
     threads that share a core with another busy process stall it: 11-16 s with one core
     busy elsewhere, 3.2-3.9 s then with ``OPENBLAS_NUM_THREADS=1``.
 
+    When k is more than half the smaller side (customers or items with an interaction: a
+    shop that sold few items), Lanczos runs out of directions (PROPACK raised "invariant
+    subspace of dimension 45" for k = 64 on a catalogue where 45 items sold), so the smaller
+    side's Gram matrix is decomposed exactly instead (``_gram_svd``); so it is when PROPACK
+    fails on a smaller side of at most GRAM_MAX_SIDE.
+
     Directions with a numerically zero s_j (rank(X) < k) carry no signal: their item factors are
     set to 0 (PROPACK does not return meaningful vectors for them) and a warning is logged.
 
@@ -174,9 +183,24 @@ def truncated_svd(
     if matrix.count_nonzero() == 0:
         raise ValueError("matrix has no non-zero entries to factorize")
     started = time.perf_counter()
-    rng = np.random.default_rng(seed)
-    v0 = rng.standard_normal(matrix.shape[0])
-    u, s, vt = svds(matrix.astype(np.float64), k=factors, solver=SVD_SOLVER, v0=v0, rng=rng)
+    used_rows = np.flatnonzero(np.diff(matrix.indptr))
+    used_columns = np.unique(matrix.indices)
+    small_side = min(len(used_rows), len(used_columns))
+    if 2 * factors > small_side:
+        u, s, vt = _gram_svd(matrix, used_rows, used_columns, factors)
+    else:
+        rng = np.random.default_rng(seed)
+        v0 = rng.standard_normal(matrix.shape[0])
+        try:
+            u, s, vt = svds(matrix.astype(np.float64), k=factors, solver=SVD_SOLVER, v0=v0, rng=rng)
+        except np.linalg.LinAlgError as error:
+            if small_side > GRAM_MAX_SIDE:
+                raise ValueError(
+                    f"the truncated SVD of a {matrix.shape} matrix failed ({error}); "
+                    "lower var retail_recs__svd_factors"
+                ) from error
+            logger.warning("PROPACK failed (%s): exact SVD of the smaller side instead", error)
+            u, s, vt = _gram_svd(matrix, used_rows, used_columns, factors)
     order = np.argsort(-s, kind="stable")
     u, s, v = u[:, order], s[order], vt[order].T
     negligible = s <= s[0] * np.finfo(np.float64).eps * max(matrix.shape)
@@ -304,6 +328,35 @@ def similar_items(
     itself = sparse.eye(kept.size, format="csr", dtype=np.int8)
     rows, cols, similarity, rank = _blockwise_top_n(unit, unit, itself, n, block_size, n_threads)
     return kept[rows], kept[cols], similarity, rank
+
+
+def _gram_svd(
+    matrix: sparse.csr_matrix, used_rows: np.ndarray, used_columns: np.ndarray, factors: int
+) -> tuple[np.ndarray, ...]:
+    """The k largest singular triplets of X (u, s, vt, unsorted like ``svds``) from LAPACK's
+    eigen-decomposition (``scipy.linalg.eigh``) of the Gram matrix of the smaller side of X
+    restricted to its non-empty rows and columns (the others have zero singular vectors):
+    XᵀX = V Σ² Vᵀ or XXᵀ = U Σ² Uᵀ, and the other side's vectors are X V / s or Xᵀ U / s.
+    Eigenvalues within rounding of zero, and directions beyond the smaller side, give s = 0
+    and zero vectors."""
+    from scipy import linalg
+
+    compact = matrix[used_rows][:, used_columns].astype(np.float64)
+    items_side = compact.shape[1] <= compact.shape[0]
+    gram = (compact.T @ compact) if items_side else (compact @ compact.T)
+    values, vectors = linalg.eigh(gram.toarray())
+    top = np.argsort(-values, kind="stable")[:factors]
+    values, vectors = values[top], vectors[:, top]
+    floor = max(values[0], 0.0) * np.finfo(np.float64).eps * max(compact.shape)
+    s = np.sqrt(np.where(values > floor, values, 0.0))
+    inverse = np.divide(1.0, s, out=np.zeros_like(s), where=s > 0)
+    other = (compact @ vectors if items_side else compact.T @ vectors) * inverse
+    found = len(s)
+    u = np.zeros((matrix.shape[0], factors))
+    v = np.zeros((matrix.shape[1], factors))
+    u[used_rows, :found] = other if items_side else vectors
+    v[used_columns, :found] = vectors if items_side else other
+    return u, np.concatenate([s, np.zeros(factors - found)]), v.T
 
 
 def _checked_csr(matrix: sparse.csr_matrix, name: str) -> sparse.csr_matrix:

@@ -344,3 +344,40 @@ def test_invalid_choices_raise_with_the_valid_values():
         top_n_items(factors, factors, sparse.csr_matrix((3, 4)), n=1)
     with pytest.raises(ValueError, match="factor counts differ"):
         top_n_items(factors, np.ones((3, 3), dtype=np.float32), None, n=1)
+
+
+@pytest.mark.parametrize("shape", [(3000, 45), (45, 3000)])
+def test_factors_near_the_smaller_side_match_dense_svd(shape):
+    """k = 44 of 45 items (or customers): PROPACK raised 'invariant subspace of dimension 45'
+    on such a shop; the Gram route gives the dense SVD's top k, with two duplicated items
+    (or customers) leaving rank 43, so the 44th direction is exactly zero."""
+    rng = np.random.default_rng(11)
+    dense = (rng.random(shape) < 0.1) * rng.integers(1, 5, shape).astype(float)
+    if shape[1] < shape[0]:
+        dense[:, [1, 3]] = dense[:, [0, 2]]
+    else:
+        dense[[1, 3]] = dense[[0, 2]]
+    matrix = sparse.csr_matrix(dense)
+    u, s, vt = np.linalg.svd(dense, full_matrices=False)
+    user_factors, item_factors, singular = truncated_svd(matrix, 44, seed=SEED)
+    np.testing.assert_allclose(singular[:43], s[:43], rtol=1e-9)
+    assert singular[43] == 0.0 and not item_factors[:, 43].any()
+    np.testing.assert_allclose(
+        user_factors @ item_factors.T, (u[:, :44] * s[:44]) @ vt[:44], atol=1e-4
+    )
+
+
+def test_a_catalogue_where_few_items_sold_keeps_every_factor_it_can():
+    """k = 64 on 300 catalogue items of which 45 sold (PROPACK raised 'invariant subspace of
+    dimension 45' on such a shop): the 45 sold items' directions are the dense SVD's, the
+    other 19 are zero, and unsold items have zero factors."""
+    rng = np.random.default_rng(12)
+    dense = np.zeros((2000, 300))
+    sold = rng.choice(300, 45, replace=False)
+    dense[:, sold] = (rng.random((2000, 45)) < 0.1) * rng.integers(1, 5, (2000, 45))
+    s = np.linalg.svd(dense, compute_uv=False)
+    user_factors, item_factors, singular = truncated_svd(sparse.csr_matrix(dense), 64, seed=SEED)
+    np.testing.assert_allclose(singular[:45], s[:45], rtol=1e-9)
+    assert not singular[45:].any() and not item_factors[:, 45:].any()
+    assert not np.delete(item_factors, sold, axis=0).any()
+    np.testing.assert_allclose(user_factors @ item_factors.T, dense, atol=1e-4)
