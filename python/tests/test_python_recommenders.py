@@ -105,3 +105,26 @@ def test_ease_fitted_once_gives_each_protocol_its_own_rows(shop):
         python_recommenders.ease_candidate_table(
             interactions, customers, items, 10.0, 30, 7, ("repeats",)
         )
+
+
+def test_svd_never_lists_an_item_nobody_interacted_with(shop):
+    """Items without an interaction have zero factors: listing them would only fill short
+    lists in catalogue order. 30 unsold active items join the 40; with 60 candidates asked,
+    every customer's list stops at the items the SVD knows."""
+    con, customers, _, interactions = shop
+    wider = con.from_arrow(
+        pa.table(
+            {
+                "item_index": np.arange(ITEMS + 30),
+                "is_active": np.ones(ITEMS + 30, dtype=bool),
+                "is_repeatable": np.ones(ITEMS + 30, dtype=bool),
+            }
+        )
+    )
+    factors = con.from_arrow(
+        python_recommenders.factor_table(interactions, customers, wider, 8, "log1p", 3)
+    )
+    listed = python_recommenders.candidate_table(factors, wider, interactions, 60)
+    sold = set(interactions.select("item_index").fetchnumpy()["item_index"].tolist())
+    assert set(pc.unique(listed["item_index"]).to_pylist()) <= sold
+    assert listed.num_rows == CUSTOMERS * len(sold)
