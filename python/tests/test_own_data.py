@@ -226,6 +226,8 @@ def test_a_shop_too_small_to_evaluate_keeps_the_blend_and_says_why(damaged_shop)
         assert evaluated < 100
         assert reason.startswith("Too little history to choose")
         assert "retail_recs__strategy_min_customers" in reason
+    warnings = {row[0] for row in query(db_path, "select warning from build_warnings")}
+    assert "strategy_untested" in warnings, warnings
     # The learned ranker was built and evaluated too (whatever it learned from 40 customers),
     # and is not served: the blend is.
     summary = query(db_path, "select model_name, protocol, status from ranker_training_summary")
@@ -384,3 +386,27 @@ def test_an_export_of_bare_purchase_rows_builds_every_list(tmp_path):
     contexts = query(db_path, "select context, count(*) from item_similarity group by context")
     assert len(contexts) == 1 and contexts[0][0] == "history" and contexts[0][1] > 0, contexts
     assert query(db_path, "select count(*) > 0 from recommendations_item_cf") == [(True,)]
+
+
+def test_a_shop_younger_than_the_test_window_gets_the_blend_untested(tmp_path):
+    """20 days of history, a 30-day test window: the default evaluation cutoff precedes every
+    event, so nothing can be evaluated. That is not an error (an explicit cutoff would be,
+    see below): every customer gets the blend, and the strategy table and build_warnings
+    say why."""
+    folder = tiny_shop(tmp_path / "shop")
+    with (folder / "events.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    last = max(datetime.fromisoformat(row["event_at"]) for row in rows)
+    young = [row for row in rows if datetime.fromisoformat(row["event_at"]) > last - timedelta(20)]
+    write_csv(folder / "events.csv", EVENT_COLUMNS, young)
+    db_path = tmp_path / "w.duckdb"
+    completed = build(folder, db_path)
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    strategies = query(db_path, "select strategy, evaluated_customers from recommendation_strategy")
+    assert strategies == [("hybrid", 0), ("hybrid", 0)]
+    warnings = {row[0] for row in query(db_path, "select warning from build_warnings")}
+    assert "strategy_untested" in warnings, warnings
+    buyers = "select count(distinct user_id) from stg_events where event_type = 'purchase'"
+    listed = "select count(distinct user_id) from recommendations"
+    assert query(db_path, listed)[0][0] >= query(db_path, buyers)[0][0] > 0

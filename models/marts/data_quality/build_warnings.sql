@@ -68,6 +68,16 @@ missing_holdouts as (
         and campaigns.control_share > 0
 ),
 
+-- The protocols whose strategy could not be chosen: too few customers bought in the test
+-- window after the evaluation cutoff (a shop younger than the window has none).
+untested_strategies as (
+    select
+        count(*) as untested_protocol_count,
+        min(evaluated_customers) as fewest_evaluated_customers
+    from {{ ref('recommendation_strategy') }}
+    where evaluated_customers < {{ number_var('retail_recs__strategy_min_customers') }}
+),
+
 figures as (
     select *
     from customers
@@ -78,6 +88,7 @@ figures as (
     cross join uplift_campaigns
     cross join uplift_model
     cross join missing_holdouts
+    cross join untested_strategies
 ),
 
 warnings as (
@@ -154,6 +165,21 @@ warnings as (
             || ' members. Load each <campaign_id>__holdout.csv of export_campaigns.' as detail
     from figures
     where missing_holdout_count > 0
+
+    union all
+
+    select
+        'strategy_untested' as warning,
+        'recommendations, recommendations_new_items, recommendation_strategy' as affected_models,
+        'Only ' || cast(fewest_evaluated_customers as {{ dbt.type_string() }})
+            || ' customer(s) bought in the var retail_recs__eval_test_days = '
+            || '{{ number_var("retail_recs__eval_test_days") }} days after the evaluation cutoff, '
+            || 'fewer than var retail_recs__strategy_min_customers = '
+            || '{{ number_var("retail_recs__strategy_min_customers") }}: the lists are the '
+            || 'blend, untested (a shop younger than the window gets its evaluation later).'
+            as detail
+    from figures
+    where untested_protocol_count > 0
 
     union all
 
