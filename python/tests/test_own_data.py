@@ -410,3 +410,40 @@ def test_a_shop_younger_than_the_test_window_gets_the_blend_untested(tmp_path):
     buyers = "select count(distinct user_id) from stg_events where event_type = 'purchase'"
     listed = "select count(distinct user_id) from recommendations"
     assert query(db_path, listed)[0][0] >= query(db_path, buyers)[0][0] > 0
+
+
+def test_ragged_csv_lines_reach_quarantine_and_quoted_newlines_read(tmp_path):
+    """Exports break lines: a line cut short, one with two fields too many, and a product
+    name whose quotes hold a newline. The short line is quarantined with its reason, the long
+    one keeps its contract fields, the name reads whole, and raw = accepted + quarantined.
+    (Without null padding DuckDB's sniffer had read the whole header as one column.)"""
+    folder = tiny_shop(tmp_path / "shop")
+    with (folder / "events.csv").open("a", newline="") as handle:
+        handle.write("short-1,C001\n")
+        handle.write("long-1,C001,I001,view,2024-02-01 10:00:00,S1,,,,web,extra,fields\n")
+    items = (folder / "items.csv").read_text()
+    (folder / "items.csv").write_text(items.replace("Item 7,", '"Item 7\nin two lines",', 1))
+    db_path = tmp_path / "w.duckdb"
+    completed = build(
+        folder,
+        db_path,
+        "--",
+        "--select",
+        "+stg_events",
+        "+stg_events_quarantine",
+        "--exclude-resource-type",
+        "test",
+        "unit_test",
+    )
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert query(
+        db_path, "select rejection_reason from stg_events_quarantine where event_id = 'short-1'"
+    ) == [("missing_item_id",)]
+    assert query(db_path, "select channel from stg_events where event_id = 'long-1'") == [("web",)]
+    assert query(db_path, "select name from stg_items where item_id = 'I007'") == [
+        ("Item 7\nin two lines",)
+    ]
+    raw = sum(1 for _ in (folder / "events.csv").open()) - 1
+    counted = "select (select count(*) from stg_events_checked) from stg_events limit 1"
+    assert query(db_path, counted) == [(raw,)]
