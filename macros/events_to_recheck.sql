@@ -55,9 +55,10 @@ recent_rows as (
     select
         *,
         {{ clean_text('event_id') }} as recent_event_id,
-        {{ parse_timestamp_utc(clean_text('event_at')) }} as recent_event_at,
+        {{ parse_timestamp_utc(clean_text('event_at'), 'date_order.day_first') }} as recent_event_at,
         {{ raw_row_hash }} as recent_row_hash
     from {{ ref('base_events') }}
+    cross join {{ date_order(ref('base_events'), 'event_at') }} as date_order
     where coalesce(
         {{ dbt.safe_cast('event_at', api.Column.translate_type('timestamp')) }}
             >= {{ dbt.dateadd('day', -1, cutoff_at) }},

@@ -21,13 +21,14 @@ parsed as (
         {{ clean_text('events.campaign_id') }} as campaign_id,
         {{ clean_text('user_id') }} as user_id,
         lower({{ clean_text('event_type') }}) as event_type,
-        {{ parse_timestamp_utc(clean_text('event_at')) }} as event_at,
+        {{ parse_timestamp_utc(clean_text('event_at'), 'date_order.day_first') }} as event_at,
         {{ clean_text('order_id') }} as order_id,
         {{ dbt.safe_cast(clean_text('order_value'), type_double()) }} as order_value,
         events.event_type as raw_event_type,
         events.event_at as raw_event_at,
         events.order_value as raw_order_value
     from events
+    cross join {{ date_order(ref('base_campaign_events'), 'event_at') }} as date_order
 ),
 
 row_rules_checked as (

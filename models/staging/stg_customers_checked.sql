@@ -28,7 +28,7 @@ parsed as (
         {{ clean_text('city') }} as city,
         lower({{ clean_text('gender') }}) as gender,
         birth_year_parsed as birth_year,
-        {{ parse_timestamp_utc(clean_text('signup_at')) }} as signup_at,
+        {{ parse_timestamp_utc(clean_text('signup_at'), 'date_order.day_first') }} as signup_at,
         has_email,
         has_phone,
         email_sha256 is not null as has_valid_email,
@@ -48,6 +48,7 @@ parsed as (
             end as birth_year_parsed
         from copies_numbered
     ) as with_birth_year
+    cross join {{ date_order(ref('base_customers'), 'signup_at') }} as date_order
 ),
 
 row_rules_checked as (

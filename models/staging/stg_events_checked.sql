@@ -96,7 +96,7 @@ parsed as (
         {{ clean_text('source_rows.user_id') }} as user_id,
         {{ clean_text('source_rows.item_id') }} as item_id,
         event_type_synonyms.event_type,
-        {{ parse_timestamp_utc(clean_text('source_rows.event_at')) }} as event_at,
+        {{ parse_timestamp_utc(clean_text('source_rows.event_at'), 'date_order.day_first') }} as event_at,
         {{ clean_text('source_rows.session_id') }} as session_id,
         {{ clean_text('source_rows.order_id') }} as order_id,
         {{ clean_text('source_rows.quantity') }} as quantity_text,
@@ -111,6 +111,8 @@ parsed as (
     from source_rows
     left join event_type_synonyms
         on lower(trim(source_rows.event_type)) = event_type_synonyms.raw_event_type
+    -- decided from every source row, so an incremental batch reads dates as the history does
+    cross join {{ date_order(ref('base_events'), 'event_at') }} as date_order
 ),
 
 -- Quantities are read as numbers first, so that 3.5 is rejected rather than rounded and

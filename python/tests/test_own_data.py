@@ -447,3 +447,34 @@ def test_ragged_csv_lines_reach_quarantine_and_quoted_newlines_read(tmp_path):
     raw = sum(1 for _ in (folder / "events.csv").open()) - 1
     counted = "select (select count(*) from stg_events_checked) from stg_events limit 1"
     assert query(db_path, counted) == [(raw,)]
+
+
+def test_spreadsheet_dates_read_in_the_order_each_column_shows(tmp_path):
+    """A back office's export: events dated as US spreadsheets write them ('3/14/2024 2:05 PM')
+    and signups as German ones ('01.02.2024'). The events' days above 12 tell month first, so
+    every event lands on its own instant; no signup has a number above 12, so they read day
+    first by their dots and build_warnings says date_order_assumed for customers only."""
+    folder = tiny_shop(tmp_path / "shop")
+    with (folder / "events.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    instants = {row["event_id"]: datetime.fromisoformat(row["event_at"]) for row in rows}
+    for row in rows:
+        at = instants[row["event_id"]]
+        row["event_at"] = f"{at.month}/{at.day}/{at.year} {at:%I:%M:%S %p}"
+    write_csv(folder / "events.csv", EVENT_COLUMNS, rows)
+    signups = {f"C{u:03d}": datetime(2023, 1 + u % 12, 1 + (u + 1) % 12) for u in range(CUSTOMERS)}
+    with (folder / "customers.csv").open(newline="") as handle:
+        people = list(csv.DictReader(handle))
+    for person in people:
+        person["signup_at"] = f"{signups[person['user_id']]:%d.%m.%Y}"
+    write_csv(folder / "customers.csv", ("user_id", "email", "country", "signup_at"), people)
+    db_path = tmp_path / "w.duckdb"
+    completed = build(folder, db_path)
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    assert query(db_path, "select count(*) from stg_events_quarantine") == [(0,)]
+    assert dict(query(db_path, "select event_id, event_at from stg_events")) == instants
+    assert dict(query(db_path, "select user_id, signup_at from stg_customers")) == signups
+    warnings = query(db_path, "select warning, affected_models from build_warnings")
+    assert ("date_order_assumed", "stg_customers") in warnings, warnings
+    assert ("date_order_assumed", "stg_events") not in warnings, warnings

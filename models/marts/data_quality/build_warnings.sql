@@ -78,6 +78,29 @@ untested_strategies as (
     where evaluated_customers < {{ number_var('retail_recs__strategy_min_customers') }}
 ),
 
+-- Source columns whose numeric dates ('3/4/2024') hold no number above 12 to tell the day
+-- from the month (var retail_recs__date_order = auto): macro date_order read them by the
+-- separator's custom.
+undecided_date_orders as (
+    {%- for source_name, column in [('events', 'event_at'), ('customers', 'signup_at'),
+                                    ('campaign_events', 'event_at')] %}
+    select
+        '{{ source_name }}' as source_name,
+        '{{ column }}' as column_name,
+        numeric_dates,
+        day_first
+    from {{ numeric_date_evidence(ref('base_' ~ source_name), column) }} as evidence
+    where numeric_dates > 0
+        and day_first_dates = 0
+        and month_first_dates = 0
+        and {{ 'true' if var('retail_recs__date_order') == 'auto' else 'false' }}
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
 figures as (
     select *
     from customers
@@ -190,6 +213,18 @@ warnings as (
             || 'unit.' as detail
     from figures
     where {{ 'true' if 'quantity' in defaulted_event_columns else 'false' }}
+
+    union all
+
+    select
+        'date_order_assumed' as warning,
+        'stg_' || source_name as affected_models,
+        cast(numeric_dates as {{ dbt.type_string() }}) || ' numeric date(s) in '
+            || source_name || '.' || column_name
+            || ' have no number above 12 to tell the day from the month: they were read '
+            || case when day_first then 'day first (dotted dates)' else 'month first' end
+            || '. Set var retail_recs__date_order if that is wrong.' as detail
+    from undecided_date_orders
 
     union all
 
