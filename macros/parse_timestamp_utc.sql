@@ -20,12 +20,15 @@
     end
 {% endmacro %}
 
+{#- Spark's cast also reads a bare year ('12345' is the year 12345) or a year and month, which
+    DuckDB's rejects: only text that starts with a whole date is cast, as on DuckDB. -#}
 {% macro spark__parse_timestamp_utc(expression) %}
     to_utc_timestamp(
         case
             when {{ regex_matches(expression, epoch_text_pattern()) }}
                 then timestamp_micros({{ epoch_text_micros(expression) }})
-            else try_cast({{ expression }} as timestamp)
+            when {{ expression }} rlike '^[+-]?[0-9]{4,}-[0-9]{1,2}-[0-9]{1,2}([ T].*)?$'
+                then try_cast({{ expression }} as timestamp)
         end,
         current_timezone()
     )
