@@ -4,7 +4,7 @@
     join, which halves the cost of reading 10M events. -#}
 {% macro is_erased(user_id) %}
     coalesce(
-        {{ clean_text('cast(' ~ user_id ~ ' as ' ~ dbt.type_string() ~ ')') }}
+        {{ clean_id('cast(' ~ user_id ~ ' as ' ~ dbt.type_string() ~ ')') }}
             in (select user_id from {{ ref('base_erasure_requests') }} where user_id is not null),
         false
     )

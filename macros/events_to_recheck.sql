@@ -54,7 +54,7 @@ changed_items as (
 recent_rows as (
     select
         *,
-        {{ clean_text('event_id') }} as recent_event_id,
+        {{ clean_id('event_id') }} as recent_event_id,
         {{ parse_timestamp_utc(clean_text('event_at'), 'date_order.day_first') }} as recent_event_at,
         {{ raw_row_hash }} as recent_row_hash
     from {{ ref('base_events') }}
@@ -122,6 +122,6 @@ source_rows as (
     union all
     select {{ source_column_list }}
     from {{ ref('base_events') }}
-    where {{ clean_text('event_id') }} in (select event_id from earlier_event_ids)
+    where {{ clean_id('event_id') }} in (select event_id from earlier_event_ids)
 ),
 {%- endmacro %}

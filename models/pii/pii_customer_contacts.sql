@@ -10,7 +10,7 @@ customers as (
 
 normalized as (
     select
-        {{ clean_text('cast(user_id as ' ~ dbt.type_string() ~ ')') }} as user_id,
+        {{ clean_id('cast(user_id as ' ~ dbt.type_string() ~ ')') }} as user_id,
         {{ normalize_email('cast(email as ' ~ dbt.type_string() ~ ')') }} as email,
         {{ normalize_phone('cast(phone as ' ~ dbt.type_string() ~ ')') }} as phone
     from source

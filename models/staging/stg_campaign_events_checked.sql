@@ -17,12 +17,12 @@ customers as (
 
 parsed as (
     select
-        {{ clean_text('event_id') }} as event_id,
-        {{ clean_text('events.campaign_id') }} as campaign_id,
-        {{ clean_text('user_id') }} as user_id,
+        {{ clean_id('event_id') }} as event_id,
+        {{ clean_id('events.campaign_id') }} as campaign_id,
+        {{ clean_id('user_id') }} as user_id,
         lower({{ clean_text('event_type') }}) as event_type,
         {{ parse_timestamp_utc(clean_text('event_at'), 'date_order.day_first') }} as event_at,
-        {{ clean_text('order_id') }} as order_id,
+        {{ clean_id('order_id') }} as order_id,
         {{ dbt.safe_cast(clean_text('order_value'), type_double()) }} as order_value,
         events.event_type as raw_event_type,
         events.event_at as raw_event_at,

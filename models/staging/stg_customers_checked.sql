@@ -21,7 +21,7 @@ copies_numbered as (
 
 parsed as (
     select
-        {{ clean_text('user_id') }} as user_id,
+        {{ clean_id('user_id') }} as user_id,
         email_sha256,
         phone_sha256,
         {{ clean_text('country') }} as country,

@@ -56,11 +56,11 @@ items as (
 -- rows without parsing the rest, and counts raw spellings before mapping them.
 raw_type_counts as (
     select
-        {{ clean_text('user_id') }} as user_id,
+        {{ clean_id('user_id') }} as user_id,
         lower(trim(event_type)) as raw_event_type,
         count(*) as event_count
     from {{ ref('base_events') }}
-    group by {{ clean_text('user_id') }}, lower(trim(event_type))
+    group by {{ clean_id('user_id') }}, lower(trim(event_type))
 ),
 
 bot_users as (
@@ -92,13 +92,13 @@ parsed as (
         source_rows.session_id as raw_session_id,
         source_rows.order_id as raw_order_id,
         source_rows.channel as raw_channel,
-        {{ clean_text('source_rows.event_id') }} as event_id,
-        {{ clean_text('source_rows.user_id') }} as user_id,
-        {{ clean_text('source_rows.item_id') }} as item_id,
+        {{ clean_id('source_rows.event_id') }} as event_id,
+        {{ clean_id('source_rows.user_id') }} as user_id,
+        {{ clean_id('source_rows.item_id') }} as item_id,
         event_type_synonyms.event_type,
         {{ parse_timestamp_utc(clean_text('source_rows.event_at'), 'date_order.day_first') }} as event_at,
-        {{ clean_text('source_rows.session_id') }} as session_id,
-        {{ clean_text('source_rows.order_id') }} as order_id,
+        {{ clean_id('source_rows.session_id') }} as session_id,
+        {{ clean_id('source_rows.order_id') }} as order_id,
         {{ clean_text('source_rows.quantity') }} as quantity_text,
         {{ clean_text('source_rows.unit_price') }} as unit_price_text,
         {{ dbt.safe_cast(clean_text('source_rows.quantity'), type_double()) }} as quantity_number,

@@ -23,7 +23,7 @@ copies_numbered as (
 
 parsed as (
     select
-        {{ clean_text('item_id') }} as item_id,
+        {{ clean_id('item_id') }} as item_id,
         {{ clean_text('name') }} as name,
         {{ clean_text('category') }} as category,
         {{ clean_text('brand') }} as brand,

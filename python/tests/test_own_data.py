@@ -478,3 +478,66 @@ def test_spreadsheet_dates_read_in_the_order_each_column_shows(tmp_path):
     warnings = query(db_path, "select warning, affected_models from build_warnings")
     assert ("date_order_assumed", "stg_customers") in warnings, warnings
     assert ("date_order_assumed", "stg_events") not in warnings, warnings
+
+
+def test_ids_written_as_floats_match_the_same_ids_written_plainly(tmp_path):
+    """pandas writes an integer id column with gaps as floats ('17850.0'), and a DOUBLE column
+    casts to text the same way: events exported so must still join the catalogue, the
+    customer file and the erasure list that write the ids plainly. Before, every such event
+    was quarantined as unknown_item. '1.5' and '10.0.0' are not whole numbers and stay text."""
+    folder = tiny_shop(tmp_path / "shop")
+
+    def number(code: str) -> str:
+        return str(int(code[1:]) + 10000)
+
+    with (folder / "events.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["user_id"], row["item_id"] = (
+            f"{number(row['user_id'])}.0",
+            f"{number(row['item_id'])}.0",
+        )
+    write_csv(folder / "events.csv", EVENT_COLUMNS, rows)
+    for name, key, header in (
+        ("items", "item_id", ("item_id", "name", "category", "price", "is_active")),
+        ("customers", "user_id", ("user_id", "email", "country")),
+    ):
+        with (folder / f"{name}.csv").open(newline="") as handle:
+            table = list(csv.DictReader(handle))
+        for row in table:
+            row[key] = number(row[key])
+        write_csv(folder / f"{name}.csv", header, table)
+    (folder / "erasure_requests.csv").write_text("user_id\n10001.00\n")
+    erased = sum(1 for row in rows if row["user_id"] == "10001.0")
+    db_path = tmp_path / "w.duckdb"
+    completed = build(
+        folder,
+        db_path,
+        "--",
+        "--select",
+        "+stg_events",
+        "+stg_events_quarantine",
+        "+data_quality_reconciliation",
+        "--exclude-resource-type",
+        "test",
+        "unit_test",
+    )
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert erased > 0
+    assert query(db_path, "select count(*) from stg_events_quarantine") == [(0,)]
+    assert query(db_path, "select count(*) from stg_events") == [(len(rows) - erased,)]
+    events = query(db_path, "select distinct user_id, item_id from stg_events")
+    written = {
+        (number_text[:-2], item[:-2])
+        for number_text, item in (
+            (row["user_id"], row["item_id"]) for row in rows if row["user_id"] != "10001.0"
+        )
+    }
+    assert set(events) == written
+    assert query(
+        db_path,
+        "select user_ids_without_customer_row from data_quality_reconciliation"
+        " where source_name = 'events'",
+    ) == [(0,)]
+    assert query(db_path, "select count(*) from stg_customers where user_id = '10001'") == [(0,)]

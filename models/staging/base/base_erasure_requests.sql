@@ -5,7 +5,7 @@ with source as (
 
 final as (
     select
-        {{ clean_text('cast(user_id as ' ~ dbt.type_string() ~ ')') }} as user_id,
+        {{ clean_id('cast(user_id as ' ~ dbt.type_string() ~ ')') }} as user_id,
         {{ parse_timestamp_utc(timestamp_text('requested_at'), 'date_order.day_first') }} as requested_at
     from source
     cross join {{ date_order(source_relation('erasure_requests'), 'requested_at') }} as date_order
