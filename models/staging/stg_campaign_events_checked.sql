@@ -23,12 +23,13 @@ parsed as (
         lower({{ clean_text('event_type') }}) as event_type,
         {{ parse_timestamp_utc(clean_text('event_at'), 'date_order.day_first') }} as event_at,
         {{ clean_id('order_id') }} as order_id,
-        {{ dbt.safe_cast(clean_text('order_value'), type_double()) }} as order_value,
+        {{ parse_number(clean_text('order_value'), 'number_format.decimal_comma') }} as order_value,
         events.event_type as raw_event_type,
         events.event_at as raw_event_at,
         events.order_value as raw_order_value
     from events
     cross join {{ date_order(ref('base_campaign_events'), 'event_at') }} as date_order
+    cross join {{ decimal_separator(ref('base_campaign_events'), ['order_value']) }} as number_format
 ),
 
 row_rules_checked as (

@@ -101,8 +101,8 @@ parsed as (
         {{ clean_id('source_rows.order_id') }} as order_id,
         {{ clean_text('source_rows.quantity') }} as quantity_text,
         {{ clean_text('source_rows.unit_price') }} as unit_price_text,
-        {{ dbt.safe_cast(clean_text('source_rows.quantity'), type_double()) }} as quantity_number,
-        {{ dbt.safe_cast(clean_text('source_rows.unit_price'), type_double()) }} as unit_price,
+        {{ parse_number(clean_text('source_rows.quantity'), 'number_format.decimal_comma') }} as quantity_number,
+        {{ parse_number(clean_text('source_rows.unit_price'), 'number_format.decimal_comma') }} as unit_price,
         lower({{ clean_text('source_rows.channel') }}) as channel,
         source_rows.event_type as raw_event_type,
         source_rows.event_at as raw_event_at,
@@ -113,6 +113,7 @@ parsed as (
         on lower(trim(source_rows.event_type)) = event_type_synonyms.raw_event_type
     -- decided from every source row, so an incremental batch reads dates as the history does
     cross join {{ date_order(ref('base_events'), 'event_at') }} as date_order
+    cross join {{ decimal_separator(ref('base_events'), ['quantity', 'unit_price']) }} as number_format
 ),
 
 -- Quantities are read as numbers first, so that 3.5 is rejected rather than rounded and

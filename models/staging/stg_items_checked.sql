@@ -27,13 +27,14 @@ parsed as (
         {{ clean_text('name') }} as name,
         {{ clean_text('category') }} as category,
         {{ clean_text('brand') }} as brand,
-        {{ dbt.safe_cast(clean_text('price'), type_double()) }} as price,
+        {{ parse_number(clean_text('price'), 'number_format.decimal_comma') }} as price,
         {{ clean_text('description') }} as description,
         coalesce({{ parse_boolean('is_active') }}, true) as is_active,
         price as raw_price,
         is_active as raw_is_active,
         copy_number
     from copies_numbered
+    cross join {{ decimal_separator(ref('base_items'), ['price']) }} as number_format
 ),
 
 row_rules_checked as (

@@ -33,11 +33,17 @@ DAMAGED_PURCHASES = (
     ("bad-qty-text", {"quantity": "three"}, "unparseable_quantity"),
     ("bad-price-nan", {"unit_price": "NaN"}, "non_finite_number"),
     ("bad-price-inf", {"unit_price": "inf"}, "non_finite_number"),
-    ("bad-price-comma", {"unit_price": "1,234.50"}, "unparseable_price"),
-    ("bad-price-pound", {"unit_price": "£24.00"}, "unparseable_price"),
     ("bad-price-decimal-comma", {"unit_price": "24,00"}, "unparseable_price"),
+    ("bad-price-ragged-groups", {"unit_price": "1,23,4.5"}, "unparseable_price"),
     ("bad-price-huge", {"unit_price": "5e7"}, "price_above_max"),
     ("bad-date-1900", {"event_at": "1900-01-01 00:00:00"}, "timestamp_before_min_date"),
+)
+# (event_id, unit_price as written, as read): prices in an export whose other prices write a
+# decimal point, so a comma groups thousands and '24,00' above is no number.
+READABLE_PRICES = (
+    ("price-thousands", "1,234.50", 1234.5),
+    ("price-pound", "£24.00", 24.0),
+    ("price-euro-spaced", "€ 3.5", 3.5),
 )
 EVENT_COLUMNS = (
     "event_id",
@@ -158,14 +164,17 @@ def assert_no_stack_trace(completed: subprocess.CompletedProcess) -> None:
 
 @pytest.fixture(scope="module")
 def damaged_shop(tmp_path_factory) -> tuple[Path, Path]:
-    """The tiny shop plus one damaged copy of a clean purchase per kind of damage, and an
-    event whose customer id differs from the customer file's only in case."""
+    """The tiny shop plus one damaged copy of a clean purchase per kind of damage, copies whose
+    prices carry a currency symbol or thousands commas, and an event whose customer id differs
+    from the customer file's only in case."""
     folder = tiny_shop(tmp_path_factory.mktemp("shop"))
     with (folder / "events.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     purchase = next(row for row in rows if row["event_type"] == "purchase")
     for event_id, changes, _ in DAMAGED_PURCHASES:
         rows.append({**purchase, **changes, "event_id": event_id})
+    for event_id, written, _ in READABLE_PRICES:
+        rows.append({**purchase, "unit_price": written, "event_id": event_id})
     rows.append({**purchase, "event_id": "lower-case-customer", "user_id": "c001"})
     write_csv(folder / "events.csv", EVENT_COLUMNS, rows)
     db_path = tmp_path_factory.mktemp("shop_db") / "shop.duckdb"
@@ -245,6 +254,13 @@ def test_each_damaged_value_is_quarantined_with_its_reason(damaged_shop):
         db_path, "select bool_and(is_reconciled) from data_quality_reconciliation"
     )
     assert reconciled == (True,)
+
+
+def test_prices_with_symbols_and_thousands_commas_read(damaged_shop):
+    _, db_path = damaged_shop
+    prices = dict(query(db_path, "select event_id, unit_price from stg_events"))
+    for event_id, _, price in READABLE_PRICES:
+        assert prices.get(event_id) == price, event_id
 
 
 def test_an_id_spelled_in_another_case_shows_in_the_reconciliation(damaged_shop):
@@ -541,3 +557,51 @@ def test_ids_written_as_floats_match_the_same_ids_written_plainly(tmp_path):
         " where source_name = 'events'",
     ) == [(0,)]
     assert query(db_path, "select count(*) from stg_customers where user_id = '10001'") == [(0,)]
+
+
+def test_a_german_export_reads_its_decimal_commas_and_dotted_dates(tmp_path):
+    """A shop system set to German writes semicolons between fields, decimal commas, grouping
+    dots and dotted dates ('1.234,50', '14.03.2024 14:05'). The README's command builds it
+    whole, every row accepted with its own price and instant, and build_warnings says the
+    numbers were read with a decimal comma; before, every priced row was quarantined as
+    unparseable_price."""
+    folder = tiny_shop(tmp_path / "shop")
+
+    def german(price: str) -> str:
+        whole, cents = f"{float(price) * 100:,.2f}".split(".")
+        return f"{whole.replace(',', '.')},{cents}"
+
+    tables = {}
+    for name in ("events", "items"):
+        with (folder / f"{name}.csv").open(newline="") as handle:
+            tables[name] = list(csv.DictReader(handle))
+    prices = {row["item_id"]: float(row["price"]) * 100 for row in tables["items"]}
+    instants = {}
+    for row in tables["events"]:
+        at = datetime.fromisoformat(row["event_at"])
+        instants[row["event_id"]] = at
+        row["event_at"] = f"{at:%d.%m.%Y %H:%M:%S}"
+        if row["unit_price"]:
+            row["unit_price"] = german(row["unit_price"])
+    for row in tables["items"]:
+        row["price"] = german(row["price"])
+    for name, header in (("events", EVENT_COLUMNS), ("items", tuple(tables["items"][0]))):
+        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=header, delimiter=";")
+            writer.writeheader()
+            writer.writerows(tables[name])
+    assert any("." in row["price"] for row in tables["items"])  # grouped thousands
+    db_path = tmp_path / "w.duckdb"
+    completed = build(folder, db_path)
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    assert query(db_path, "select count(*) from stg_events_quarantine") == [(0,)]
+    assert dict(query(db_path, "select item_id, price from stg_items")) == pytest.approx(prices)
+    events = query(db_path, "select event_id, event_at, item_id, unit_price from stg_events")
+    assert {event_id: at for event_id, at, _, _ in events} == instants
+    for event_id, _, item_id, unit_price in events:
+        if event_id.startswith("p"):
+            assert unit_price == pytest.approx(prices[item_id]), event_id
+    warnings = query(db_path, "select warning, affected_models from build_warnings")
+    assert ("decimal_comma_read", "stg_events") in warnings, warnings
+    assert ("decimal_comma_read", "stg_items") in warnings, warnings

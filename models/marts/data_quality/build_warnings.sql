@@ -101,6 +101,26 @@ undecided_date_orders as (
     {%- endfor %}
 ),
 
+-- Sources whose numbers macro decimal_separator read with a decimal comma (var
+-- retail_recs__decimal_separator = auto), with the values that told it and those against.
+decimal_comma_sources as (
+    {%- for source_name, columns in [('events', ['quantity', 'unit_price']), ('items', ['price']),
+                                     ('campaign_events', ['order_value'])] %}
+    select
+        '{{ source_name }}' as source_name,
+        '{{ columns | join(", ") }}' as column_names,
+        comma_values,
+        point_values
+    from {{ decimal_separator_evidence(ref('base_' ~ source_name), columns) }} as evidence
+    where decimal_comma
+        and {{ 'true' if var('retail_recs__decimal_separator') == 'auto' else 'false' }}
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
 figures as (
     select *
     from customers
@@ -225,6 +245,18 @@ warnings as (
             || case when day_first then 'day first (dotted dates)' else 'month first' end
             || '. Set var retail_recs__date_order if that is wrong.' as detail
     from undecided_date_orders
+
+    union all
+
+    select
+        'decimal_comma_read' as warning,
+        'stg_' || source_name as affected_models,
+        cast(comma_values as {{ dbt.type_string() }}) || ' value(s) of ' || source_name || '.'
+            || column_names || ' end in a decimal comma (24,00) and '
+            || cast(point_values as {{ dbt.type_string() }}) || ' in a decimal point: they were '
+            || 'read with a decimal comma, and dots as thousands groups (1.234,50). Set var '
+            || 'retail_recs__decimal_separator if that is wrong.' as detail
+    from decimal_comma_sources
 
     union all
 
