@@ -124,31 +124,58 @@
     0.53 s against 0.3 s). -#}
 {% macro duckdb__read_location(location) %}
     {%- set path = "'" ~ dbt.escape_single_quotes(location) ~ "'" -%}
-    {%- if location_format(location) == 'csv' -%}
+    {%- set file_format = location_format(location) -%}
+    {%- if file_format == 'csv' -%}
         read_csv({{ path }}, header = true, all_varchar = true, null_padding = true,
             strict_mode = false, parallel = false, encoding = '{{ csv_encoding() }}')
+    {%- elif file_format == 'json' -%}
+        {{ json_as_text(path) }}
     {%- else -%}
         read_parquet({{ path }})
     {%- endif -%}
 {% endmacro %}
 
-{#- 'csv' or 'parquet': var retail_recs__source_format, or with 'auto' the file's extension. -#}
+{#- JSON records (one object per line, as shop platforms and event pipelines export them, or
+    an array of objects) with every field read as text, as CSV is: a number keeps its token
+    ('3.5'), a nested object its JSON text, and a malformed line stops the build with DuckDB's
+    message naming the file and line. The field names come from a query that reads no row
+    (DuckDB samples the first records for them). -#}
+{% macro json_as_text(path) %}
+    {%- if not probes_sources() -%}
+        {{ return("read_json(" ~ path ~ ")") }}
+    {%- endif -%}
+    {%- set fields = [] -%}
+    {%- for name in run_query("select * from read_json(" ~ path ~ ") as probe where 1 = 0").column_names -%}
+        {%- do fields.append("'" ~ dbt.escape_single_quotes(name) ~ "': 'VARCHAR'") -%}
+    {%- endfor -%}
+    {{ return("read_json(" ~ path ~ ", columns = {" ~ fields | join(", ") ~ "})") }}
+{% endmacro %}
+
+{#- 'csv', 'json' or 'parquet': var retail_recs__source_format, or with 'auto' the file's
+    extension. A spreadsheet workbook gets its own line: naming a text format would not read
+    it. -#}
 {% macro location_format(location) %}
     {%- set chosen = var('retail_recs__source_format') -%}
     {%- set lowered = location | lower -%}
-    {%- if chosen in ('csv', 'parquet') -%}
+    {%- if chosen in ('csv', 'json', 'parquet') -%}
         {{ return(chosen) }}
     {%- elif chosen != 'auto' -%}
         {{ exceptions.raise_compiler_error(
-            "var retail_recs__source_format must be auto, csv or parquet, got " ~ chosen) }}
+            "var retail_recs__source_format must be auto, csv, json or parquet, got " ~ chosen) }}
     {%- elif lowered.endswith('.parquet') or lowered.endswith('.pq') -%}
         {{ return('parquet') }}
     {%- elif modules.re.search('[.](csv|tsv|txt)([.]gz)?$', lowered) -%}
         {{ return('csv') }}
+    {%- elif modules.re.search('[.](json|jsonl|ndjson)([.]gz)?$', lowered) -%}
+        {{ return('json') }}
+    {%- elif modules.re.search('[.](xlsx|xlsm|xls|ods|numbers)$', lowered) -%}
+        {{ exceptions.raise_compiler_error(
+            "'" ~ location ~ "' is a spreadsheet workbook, which is not read: save the sheet "
+            ~ "as CSV (UTF-8) or Parquet under the same name.") }}
     {%- else -%}
         {{ exceptions.raise_compiler_error(
             "Cannot tell the format of '" ~ location ~ "' from its name: set var "
-            ~ "retail_recs__source_format to csv or parquet.") }}
+            ~ "retail_recs__source_format to csv, json or parquet.") }}
     {%- endif -%}
 {% endmacro %}
 
@@ -174,11 +201,11 @@
             ~ "s3a://bucket/events.parquet, got '" ~ location ~ "' (python -m retail_recs.build "
             ~ "--engine spark passes absolute paths)."
         ) }}
-    {%- elif location_format(location) == 'csv' -%}
+    {%- elif location_format(location) in ('csv', 'json') -%}
         {{ exceptions.raise_compiler_error(
-            "On Spark, CSV sources are read from tables: load '" ~ location ~ "' into a table "
-            ~ "of schema var('retail_recs__source_schema') and set its location var to '', or "
-            ~ "convert it to Parquet."
+            "On Spark, CSV and JSON sources are read from tables: load '" ~ location ~ "' into a "
+            ~ "table of schema var('retail_recs__source_schema') and set its location var to '', "
+            ~ "or convert it to Parquet."
         ) }}
     {%- endif -%}
     parquet.`{{ location }}`

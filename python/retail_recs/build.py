@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--format",
-        choices=("auto", "csv", "parquet"),
+        choices=("auto", "csv", "json", "parquet"),
         help="how to read the files (default: by extension; sets retail_recs__source_format)",
     )
     parser.add_argument("--encoding", help="text encoding of CSV files (retail_recs__csv_encoding)")

@@ -31,8 +31,9 @@ def database_path() -> Path:
 
 def source_file(data_dir: Path, name: str) -> Path | None:
     """The file of source ``name`` in ``data_dir``: ``<name>.<any extension>`` (Parquet, or
-    CSV as .csv/.tsv/.txt, optionally gzipped; var retail_recs__source_format reads other
-    names). None when there is none; an error when two files could be meant."""
+    CSV as .csv/.tsv/.txt or JSON as .json/.jsonl/.ndjson, optionally gzipped; var
+    retail_recs__source_format reads other names). None when there is none; an error when
+    two files could be meant."""
     candidates = sorted(
         path
         for path in data_dir.glob(f"{name}.*")

@@ -605,3 +605,62 @@ def test_a_german_export_reads_its_decimal_commas_and_dotted_dates(tmp_path):
     warnings = query(db_path, "select warning, affected_models from build_warnings")
     assert ("decimal_comma_read", "stg_events") in warnings, warnings
     assert ("decimal_comma_read", "stg_items") in warnings, warnings
+
+
+def test_json_exports_read_as_text_like_csv(tmp_path):
+    """Event pipelines and shop platforms export JSON lines: numbers as numbers, a key left
+    out where a value is missing, nested objects, and an items file as one array. They read
+    as CSV does, each field as text for staging to parse, so a bad quantity is quarantined
+    with its reason rather than failing the load, and every row is accounted for."""
+    folder = tiny_shop(tmp_path / "shop")
+    with (folder / "events.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with (folder / "events.jsonl").open("w", encoding="utf-8") as handle:
+        for row in rows:
+            record = {key: value for key, value in row.items() if value != ""}
+            if "quantity" in record:
+                record["quantity"] = int(record["quantity"])
+                record["unit_price"] = float(record["unit_price"])
+            record["context"] = {"page": "/p", "ids": [1, 2]}
+            handle.write(json.dumps(record) + "\n")
+        bad = {**rows[1], "event_id": "bad-quantity", "quantity": "three"}
+        handle.write(json.dumps(bad) + "\n")
+    (folder / "events.csv").unlink()
+    with (folder / "items.csv").open(newline="") as handle:
+        items = list(csv.DictReader(handle))
+    (folder / "items.json").write_text(json.dumps(items), encoding="utf-8")
+    (folder / "items.csv").unlink()
+    db_path = tmp_path / "w.duckdb"
+    completed = build(
+        folder,
+        db_path,
+        "--",
+        "--select",
+        "+stg_events",
+        "+stg_events_quarantine",
+        "+stg_items",
+        "--exclude-resource-type",
+        "test",
+        "unit_test",
+    )
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert query(db_path, "select event_id, rejection_reason from stg_events_quarantine") == [
+        ("bad-quantity", "unparseable_quantity")
+    ]
+    assert query(db_path, "select count(*) from stg_events") == [(len(rows),)]
+    assert query(db_path, "select count(*) from stg_items") == [(ITEMS,)]
+    purchases = {row["event_id"]: float(row["unit_price"]) for row in rows if row["unit_price"]}
+    priced = "select event_id, unit_price from stg_events where unit_price is not null"
+    assert dict(query(db_path, priced)) == purchases
+
+
+def test_a_spreadsheet_workbook_is_one_line_asking_for_csv(tmp_path):
+    folder = tiny_shop(tmp_path / "shop")
+    (folder / "items.csv").rename(folder / "items.xlsx")
+    completed = build(folder, tmp_path / "w.duckdb")
+    assert_no_stack_trace(completed)
+    assert completed.returncode != 0
+    assert "is a spreadsheet workbook, which is not read: save the sheet as CSV" in (
+        completed.stdout + completed.stderr
+    )
