@@ -16,7 +16,18 @@
     case
         when {{ regex_matches(expression, epoch_text_pattern()) }}
             then make_timestamp({{ epoch_text_micros(expression) }})
-        else cast(timezone('UTC', try_cast({{ expression }} as timestamptz)) as timestamp)
+        else cast(timezone('UTC', try_cast({{ utc_offset_joined(expression) }} as timestamptz)) as timestamp)
+    end
+{% endmacro %}
+
+{#- DuckDB reads '10:00:00+01:00' but not '10:00:00 +0100', which Ruby's Time#to_s (and so
+    Shopify's CSV exports) writes; Spark reads both. The offset is joined to the time, with a
+    colon. The LIKE guard keeps the regular expression off other text. -#}
+{% macro utc_offset_joined(text) %}
+    case
+        when {{ text }} like '% +%' or {{ text }} like '% -%'
+            then regexp_replace({{ text }}, '([0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?) ([+-][0-9]{2}):?([0-9]{2})$', '\1\4:\5')
+        else {{ text }}
     end
 {% endmacro %}
 
