@@ -44,8 +44,9 @@
 {#- A one-row relation whose boolean column decimal_comma says whether the number columns of
     relation write a decimal comma: var retail_recs__decimal_separator, or with 'auto' their
     own values. A separator followed by one or two characters at the end is a decimal one
-    (three digits may be a thousands group), and so is the last of two kinds ('1.234,50'); the comma wins when more values tell it than tell the point. With no telling
-    value it is the point. Callers cross join it and pass its decimal_comma to parse_number. -#}
+    (three digits may be a thousands group), and so is the last of two kinds ('1.234,50');
+    the comma wins when more values tell it than tell the point, and with no telling value
+    it is the point. Callers cross join it and pass its decimal_comma to parse_number. -#}
 {% macro decimal_separator(relation, columns) %}
     {%- set separator = var('retail_recs__decimal_separator') -%}
     {%- if separator in ('point', 'comma') -%}
