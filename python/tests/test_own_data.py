@@ -147,6 +147,24 @@ def build(data_dir: Path, db_path: Path, *args: str, env=None) -> subprocess.Com
     )
 
 
+def build_models(
+    data_dir: Path, db_path: Path, *models: str, options=()
+) -> subprocess.CompletedProcess:
+    """The README's own-data command for ``models`` and what they read, without the data and
+    unit tests: the staging cases need no more than that."""
+    return build(
+        data_dir,
+        db_path,
+        *options,
+        "--",
+        "--select",
+        *models,
+        "--exclude-resource-type",
+        "test",
+        "unit_test",
+    )
+
+
 def files_holding(folder: Path, secrets) -> list[str]:
     """Files under ``folder`` whose bytes contain any of ``secrets``."""
     needles = [secret.encode() for secret in secrets]
@@ -304,18 +322,7 @@ def test_latin1_text_reads_with_the_encoding_option(tmp_path):
     (folder / "items.csv").unlink()
     write_csv(folder / "items.txt", header, items, encoding="latin-1")
     db_path = tmp_path / "w.duckdb"
-    completed = build(
-        folder,
-        db_path,
-        "--encoding",
-        "latin-1",
-        "--",
-        "--select",
-        "+stg_items",
-        "--exclude-resource-type",
-        "test",
-        "unit_test",
-    )
+    completed = build_models(folder, db_path, "+stg_items", options=("--encoding", "latin-1"))
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert query(db_path, "select name from stg_items where item_id = 'I000'") == [("Café crème",)]
 
@@ -440,17 +447,7 @@ def test_ragged_csv_lines_reach_quarantine_and_quoted_newlines_read(tmp_path):
     items = (folder / "items.csv").read_text()
     (folder / "items.csv").write_text(items.replace("Item 7,", '"Item 7\nin two lines",', 1))
     db_path = tmp_path / "w.duckdb"
-    completed = build(
-        folder,
-        db_path,
-        "--",
-        "--select",
-        "+stg_events",
-        "+stg_events_quarantine",
-        "--exclude-resource-type",
-        "test",
-        "unit_test",
-    )
+    completed = build_models(folder, db_path, "+stg_events", "+stg_events_quarantine")
     assert_no_stack_trace(completed)
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert query(
@@ -526,17 +523,8 @@ def test_ids_written_as_floats_match_the_same_ids_written_plainly(tmp_path):
     (folder / "erasure_requests.csv").write_text("user_id\n10001.00\n")
     erased = sum(1 for row in rows if row["user_id"] == "10001.0")
     db_path = tmp_path / "w.duckdb"
-    completed = build(
-        folder,
-        db_path,
-        "--",
-        "--select",
-        "+stg_events",
-        "+stg_events_quarantine",
-        "+data_quality_reconciliation",
-        "--exclude-resource-type",
-        "test",
-        "unit_test",
+    completed = build_models(
+        folder, db_path, "+stg_events", "+stg_events_quarantine", "+data_quality_reconciliation"
     )
     assert_no_stack_trace(completed)
     assert completed.returncode == 0, completed.stdout[-3000:]
@@ -631,18 +619,7 @@ def test_json_exports_read_as_text_like_csv(tmp_path):
     (folder / "items.json").write_text(json.dumps(items), encoding="utf-8")
     (folder / "items.csv").unlink()
     db_path = tmp_path / "w.duckdb"
-    completed = build(
-        folder,
-        db_path,
-        "--",
-        "--select",
-        "+stg_events",
-        "+stg_events_quarantine",
-        "+stg_items",
-        "--exclude-resource-type",
-        "test",
-        "unit_test",
-    )
+    completed = build_models(folder, db_path, "+stg_events", "+stg_events_quarantine", "+stg_items")
     assert_no_stack_trace(completed)
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert query(db_path, "select event_id, rejection_reason from stg_events_quarantine") == [
