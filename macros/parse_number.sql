@@ -15,10 +15,31 @@
     end
 {% endmacro %}
 
-{#- text without currency symbols (£ € ¥ ₹ $), spaces (also no-break ones) and apostrophes,
-    written as code points: the same pattern then reads alike on both engines. -#}
+{#- text with its sign in front (sign_in_front) and without currency symbols (£ € ¥ ₹ $, as
+    code points: the same pattern then reads alike on both engines), the currency codes of
+    currency_codes, spaces (also no-break ones) and apostrophes. -#}
 {% macro bare_digits(text) %}
-    {{- regex_replace_all(text, '[$\\s\\x{00A3}\\x{20AC}\\x{00A5}\\x{20B9}\\x{00A0}\\x{202F}\\x27]', '') -}}
+    {{- regex_replace_all(sign_in_front(text),
+        '[$\\s\\x{00A3}\\x{20AC}\\x{00A5}\\x{20B9}\\x{00A0}\\x{202F}\\x27]|' ~ currency_codes() | join('|'), '') -}}
+{% endmacro %}
+
+{#- Currency codes exports write beside an amount ('EUR 24.00', '24,00 kr'): ISO 4217 codes
+    of the common shop currencies, in capitals, and the Nordic 'kr'. A list, so that no other
+    word ('NAN', 'INF') is taken for one. -#}
+{% macro currency_codes() %}
+    {{ return(['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'ISK', 'PLN', 'CZK', 'HUF', 'RON',
+        'BGN', 'TRY', 'JPY', 'CNY', 'RMB', 'INR', 'AUD', 'CAD', 'NZD', 'SGD', 'HKD', 'ZAR', 'BRL',
+        'MXN', 'kr[.]?']) }}
+{% endmacro %}
+
+{#- A negative amount as accounting exports write it, in brackets ('(5.00)') or with the minus
+    behind (SAP's '5,00-'), with the minus in front. -#}
+{% macro sign_in_front(text) %}
+    case
+        when {{ text }} like '%(%)' then {{ dbt.concat(["'-'", "replace(replace(" ~ text ~ ", '(', ''), ')', '')"]) }}
+        when {{ text }} like '%_-' then {{ dbt.concat(["'-'", "substr(" ~ text ~ ", 1, length(" ~ text ~ ") - 1)"]) }}
+        else {{ text }}
+    end
 {% endmacro %}
 
 {#- With a decimal point: commas between groups of three digits go. -#}
@@ -59,8 +80,8 @@
 {% endmacro %}
 
 {#- One row: how many values of columns in relation tell a decimal comma, how many a decimal
-    point, and decimal_comma (auto). LIKE patterns, not regular expressions: this reads every
-    value of the source. -#}
+    point, and decimal_comma (auto). LIKE patterns and a trim, not regular expressions: this
+    reads every value of the source. -#}
 {% macro decimal_separator_evidence(relation, columns) %}
     (select
         comma_values,
@@ -76,7 +97,7 @@
                     then 1 else 0 end), 0) as point_values
         from (
             {%- for column in columns %}
-            select trim(cast({{ column }} as {{ dbt.type_string() }})) as number_text
+            select {{ number_text_end(column) }} as number_text
             from {{ relation }} as numbered_rows
             {%- if not loop.last %}
             union all
@@ -84,4 +105,10 @@
             {%- endfor %}
         ) as number_texts
     ) as counts)
+{% endmacro %}
+
+{#- column as trimmed text without what may follow an amount: a currency symbol or code, a
+    closing bracket or a minus, so that '24,00 €' and '(24,00)' still end in their decimals. -#}
+{% macro number_text_end(column) %}
+    trim(trailing ' )-.$£€¥₹ABCDEFGHIJKLMNOPQRSTUVWXYZkr' from trim(cast({{ column }} as {{ dbt.type_string() }})))
 {% endmacro %}

@@ -3,11 +3,14 @@
     digits alone are Unix time in seconds, milliseconds or microseconds (epoch_text_pattern);
     a numeric date (a spreadsheet's '12/1/2010 8:26' or '01.03.2024', a compact '20240301')
     reads day first where the SQL boolean day_first is true (macro date_order decides it from
-    the column). try_cast, as the engines' own parsers, gives NULL for a 30 February. -#}
+    the column); a date with an English month name ('01-Mar-2024', 'Fri, 01 Mar 2024 10:00:00
+    GMT', macro month_name_date_as_iso) reads as its name says. try_cast, as the engines' own parsers, gives NULL for a 30 February. -#}
 {% macro parse_timestamp_utc(expression, day_first='false') %}
     case
         when {{ is_numeric_date(expression) }}
             then try_cast({{ numeric_date_as_iso(expression, day_first) }} as {{ api.Column.translate_type('timestamp') }})
+        when {{ may_name_a_month(expression) }}
+            then {{ iso_text_as_utc(month_name_date_as_iso(expression)) }}
         else {{ adapter.dispatch('parse_timestamp_utc', 'retail_recs')(expression) }}
     end
 {% endmacro %}
@@ -16,8 +19,25 @@
     case
         when {{ regex_matches(expression, epoch_text_pattern()) }}
             then make_timestamp({{ epoch_text_micros(expression) }})
-        else cast(timezone('UTC', try_cast({{ utc_offset_joined(expression) }} as timestamptz)) as timestamp)
+        else {{ iso_text_as_utc(utc_offset_joined(expression)) }}
     end
+{% endmacro %}
+
+{#- ISO text, naive or with an offset, as a UTC timestamp; NULL when it is none. -#}
+{% macro iso_text_as_utc(text) %}
+    {{ return(adapter.dispatch('iso_text_as_utc', 'retail_recs')(text)) }}
+{% endmacro %}
+
+{% macro duckdb__iso_text_as_utc(text) %}
+    cast(timezone('UTC', try_cast({{ text }} as timestamptz)) as timestamp)
+{% endmacro %}
+
+{% macro spark__iso_text_as_utc(text) %}
+    to_utc_timestamp(try_cast({{ text }} as timestamp), current_timezone())
+{% endmacro %}
+
+{% macro default__iso_text_as_utc(text) %}
+    {{ dbt.safe_cast(text, api.Column.translate_type('timestamp')) }}
 {% endmacro %}
 
 {#- DuckDB reads '10:00:00+01:00' but not '10:00:00 +0100', which Ruby's Time#to_s (and so

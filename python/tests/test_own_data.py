@@ -595,6 +595,53 @@ def test_a_german_export_reads_its_decimal_commas_and_dotted_dates(tmp_path):
     assert ("decimal_comma_read", "stg_items") in warnings, warnings
 
 
+def test_an_erp_export_with_month_names_and_currency_codes_reads(tmp_path):
+    """ERP and spreadsheet exports name the month ('05-Mar-2024 14:05:00'), write the currency
+    code after the amount ('1.234,50 EUR') and an accounting minus in brackets. Every row is
+    read with its own instant and price, and the bracketed price is a minus, quarantined as
+    negative_price: before, every row was quarantined as unparseable_timestamp, and every
+    price as unparseable_price."""
+    folder = tiny_shop(tmp_path / "shop")
+
+    def with_code(price: str) -> str:
+        whole, cents = f"{float(price) * 100:,.2f}".split(".")
+        return f"{whole.replace(',', '.')},{cents} EUR"
+
+    tables = {}
+    for name in ("events", "items"):
+        with (folder / f"{name}.csv").open(newline="") as handle:
+            tables[name] = list(csv.DictReader(handle))
+    prices = {row["item_id"]: float(row["price"]) * 100 for row in tables["items"]}
+    instants = {}
+    for row in tables["events"]:
+        at = datetime.fromisoformat(row["event_at"])
+        instants[row["event_id"]] = at
+        row["event_at"] = f"{at:%d-%b-%Y %H:%M:%S}"
+        if row["unit_price"]:
+            row["unit_price"] = with_code(row["unit_price"])
+    for row in tables["items"]:
+        row["price"] = with_code(row["price"])
+    bracketed = next(row for row in tables["events"] if row["unit_price"])
+    bracketed["unit_price"] = f"({bracketed['unit_price']})"
+    for name, header in (("events", EVENT_COLUMNS), ("items", tuple(tables["items"][0]))):
+        write_csv(folder / f"{name}.csv", header, tables[name])
+    db_path = tmp_path / "w.duckdb"
+    completed = build_models(folder, db_path, "+stg_events", "+stg_events_quarantine", "+stg_items")
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    assert dict(query(db_path, "select item_id, price from stg_items")) == pytest.approx(prices)
+    assert query(db_path, "select event_id, rejection_reason from stg_events_quarantine") == [
+        (bracketed["event_id"], "negative_price")
+    ]
+    ((minus,),) = query(
+        db_path,
+        f"select unit_price from stg_events_checked where event_id = '{bracketed['event_id']}'",
+    )
+    assert minus == pytest.approx(-prices[bracketed["item_id"]])
+    del instants[bracketed["event_id"]]
+    assert dict(query(db_path, "select event_id, event_at from stg_events")) == instants
+
+
 def test_json_exports_read_as_text_like_csv(tmp_path):
     """Event pipelines and shop platforms export JSON lines: numbers as numbers, a key left
     out where a value is missing, nested objects, and an items file as one array. They read
