@@ -11,64 +11,52 @@
     (substr({{ text }}, 3, 1) not between '0' and '9')
 {% endmacro %}
 
-{#- The two orders, day or month first, each as one anchored pattern with eight groups in the
-    order month_name_date_part_names gives for it; an optional weekday leads. The time of day
-    may use dots (Oracle) and follow a colon (access logs); the zone is Z, UTC, GMT or an
-    offset, optionally after UTC or GMT, and a zone name in brackets (JavaScript) is ignored. -#}
-{% macro month_name_date_pattern(order) -%}
-    {%- set weekday = '(?:[A-Za-z]{3,9}[.,]? +)?' -%}
-    {%- set ordinal = '(?:st|nd|rd|th)?' -%}
-    {%- set time_of_day = '(?:(?:,? +(?:at +)?|T|:)([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2}(?:[.][0-9]{1,6})?))? *([AaPp][Mm])?)?' -%}
-    {%- set zone = '(?: *([Zz]|UTC|GMT|(?:UTC|GMT)?[+-][0-9]{2}:?[0-9]{2}))?(?: +[(][^)]*[)])?' -%}
-    {%- if order == 'day_first' -%}
-        ^{{ weekday }}([0-9]{1,2}){{ ordinal }}[ ./-]([A-Za-z]{3,9})[.]?[ ./-] *([0-9]{4}|[0-9]{2}){{ time_of_day }}{{ zone }}$
-    {%- else -%}
-        ^{{ weekday }}([A-Za-z]{3,9})[.]? +([0-9]{1,2}){{ ordinal }},? +([0-9]{4}){{ time_of_day }}{{ zone }}$
-    {%- endif -%}
+{#- A month-name date, day first, as one anchored pattern whose groups are
+    month_name_date_part_names; an optional weekday leads. The time of day may use dots
+    (Oracle) and follow a colon (access logs); the zone is Z, UTC, GMT or an offset,
+    optionally after UTC or GMT, and a zone name in brackets (JavaScript) is ignored. -#}
+{% macro month_name_date_pattern() -%}
+    ^(?:[A-Za-z]{3,9}[.,]? +)?([0-9]{1,2})(?:st|nd|rd|th)?[ ./-]([A-Za-z]{3,9})[.]?[ ./-] *([0-9]{4}|[0-9]{2})
+    {{- '(?:(?:,? +(?:at +)?|T|:)([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2}(?:[.][0-9]{1,6})?))? *([AaPp][Mm])?)?' -}}
+    {{- '(?: *([Zz]|UTC|GMT|(?:UTC|GMT)?[+-][0-9]{2}:?[0-9]{2}))?(?: +[(][^)]*[)])?$' -}}
 {%- endmacro %}
 
-{% macro month_name_date_part_names(order) %}
-    {%- set date_names = ['day', 'month_name'] if order == 'day_first' else ['month_name', 'day'] -%}
-    {{ return(date_names + ['year', 'hour', 'minute', 'seconds', 'meridiem', 'zone']) }}
+{% macro month_name_date_part_names() %}
+    {{ return(['day', 'month_name', 'year', 'hour', 'minute', 'seconds', 'meridiem', 'zone']) }}
 {% endmacro %}
 
 {#- A month-name date (see above) as ISO text with its offset, '2024-03-01 10:00:00+01:00',
-    for the timestamp parser; NULL where text is none or its name is no English month. -#}
+    for the timestamp parser; NULL where text is none or its name is no English month. The
+    text and its parts are each written once (bind_value): Spark stores a view's SQL, and
+    its metastore holds no more than 32,700 characters of it. -#}
 {% macro month_name_date_as_iso(text) %}
-    {{ return(adapter.dispatch('month_name_date_as_iso', 'retail_recs')(text)) }}
-{% endmacro %}
-
-{#- DuckDB extracts every group in one pass, as a struct that a lambda reads. -#}
-{% macro duckdb__month_name_date_as_iso(text) %}
     {%- set parts = {} -%}
-    {%- for name in month_name_date_part_names('day_first') -%}
+    {%- for name in month_name_date_part_names() -%}
         {%- do parts.update({name: 'date_parts.' ~ name}) -%}
     {%- endfor -%}
-    {%- set extracts = [] -%}
-    {%- for order in ['day_first', 'month_first'] -%}
-        {%- do extracts.append("regexp_extract(" ~ text ~ ", '" ~ month_name_date_pattern(order) ~ "', ['"
-            ~ month_name_date_part_names(order) | join("', '") ~ "'])") -%}
-    {%- endfor -%}
-    list_transform(
-        [case
-            when regexp_full_match({{ text }}, '{{ month_name_date_pattern('day_first') }}') then {{ extracts[0] }}
-            else {{ extracts[1] }}
-        end],
-        lambda date_parts: {{ iso_from_month_name_parts(parts) }}
-    )[1]
+    {{ bind_value(month_first_as_day_first(text), 'date_text', bind_value(
+        regex_extract_struct('date_text', month_name_date_pattern(), month_name_date_part_names()),
+        'date_parts',
+        iso_from_month_name_parts(parts)
+    )) }}
 {% endmacro %}
 
-{% macro default__month_name_date_as_iso(text) %}
-    {%- set parts = {} -%}
-    {%- set day_first_names = month_name_date_part_names('day_first') -%}
-    {%- set month_first_names = month_name_date_part_names('month_first') -%}
-    {%- for name in day_first_names -%}
-        {%- do parts.update({name: "case when " ~ regex_matches(text, month_name_date_pattern('day_first'))
-            ~ " then regexp_extract(" ~ text ~ ", '" ~ month_name_date_pattern('day_first') ~ "', "
-            ~ loop.index ~ ") else regexp_extract(" ~ text ~ ", '" ~ month_name_date_pattern('month_first')
-            ~ "', " ~ (month_first_names.index(name) + 1) ~ ") end"}) -%}
-    {%- endfor -%}
-    {{ iso_from_month_name_parts(parts) }}
+{#- text with a leading month name and day ('Mar 1, 2024', 'Fri Mar 01 2024', 'March 1st,
+    2024') turned day first ('1 Mar 2024'); other text as it is. -#}
+{% macro month_first_as_day_first(text) %}
+    {{ return(adapter.dispatch('month_first_as_day_first', 'retail_recs')(text)) }}
+{% endmacro %}
+
+{% macro month_first_pattern() -%}
+    ^(?:[A-Za-z]{3,9}[.,]? +)?([A-Za-z]{3,9})[.]? +([0-9]{1,2})(?:st|nd|rd|th)?,? +([0-9]{4})
+{%- endmacro %}
+
+{% macro default__month_first_as_day_first(text) %}
+    regexp_replace({{ text }}, '{{ month_first_pattern() }}', '\2 \1 \3')
+{% endmacro %}
+
+{% macro spark__month_first_as_day_first(text) %}
+    regexp_replace({{ text }}, '{{ month_first_pattern() }}', '$2 $1 $3')
 {% endmacro %}
 
 {#- ISO text from the parts (name to SQL text, '' where a group took no part) through

@@ -54,14 +54,18 @@
 {#- Spark's cast also reads a bare year ('12345' is the year 12345) or a year and month, which
     DuckDB's rejects: only text that starts with a whole date is cast, as on DuckDB. DuckDB
     also reads a year-first date with slashes ('2024/03/01'), which Spark's cast rejects:
-    its slashes become dashes. -#}
+    its slashes become dashes. Spark reads a time without seconds only without a zone
+    ('10:00+01:00' is NULL): the seconds are written in. -#}
 {% macro spark__parse_timestamp_utc(expression) %}
     to_utc_timestamp(
         case
             when {{ regex_matches(expression, epoch_text_pattern()) }}
                 then timestamp_micros({{ epoch_text_micros(expression) }})
             when {{ expression }} rlike '^[+-]?[0-9]{4,}-[0-9]{1,2}-[0-9]{1,2}([ T].*)?$'
-                then try_cast({{ expression }} as timestamp)
+                then try_cast(
+                    regexp_replace({{ expression }}, '^([^ T]*[ T][0-9]{1,2}:[0-9]{2})([^:0-9]|$)', '$1:00$2')
+                    as timestamp
+                )
             when {{ expression }} rlike '^[+-]?[0-9]{4,}/[0-9]{1,2}/[0-9]{1,2}([ T].*)?$'
                 then try_cast(
                     regexp_replace({{ expression }}, '^([+-]?[0-9]{4,})/([0-9]{1,2})/', '$1-$2-')

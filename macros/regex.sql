@@ -34,3 +34,21 @@
 {% macro default__regex_replace_all(expression, pattern, replacement) %}
     regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
 {% endmacro %}
+
+{#- The groups of an anchored pattern in text as a struct of text fields named names, in
+    order ('' where a group took no part or the pattern does not match): one pass on DuckDB. -#}
+{% macro regex_extract_struct(text, pattern, names) %}
+    {{ return(adapter.dispatch('regex_extract_struct', 'retail_recs')(text, pattern, names)) }}
+{% endmacro %}
+
+{% macro duckdb__regex_extract_struct(text, pattern, names) %}
+    regexp_extract({{ text }}, '{{ pattern }}', ['{{ names | join("', '") }}'])
+{% endmacro %}
+
+{% macro spark__regex_extract_struct(text, pattern, names) %}
+    named_struct(
+        {%- for name in names %}
+        '{{ name }}', regexp_extract({{ text }}, '{{ spark_regex_literal(pattern) }}', {{ loop.index }}){% if not loop.last %},{% endif %}
+        {%- endfor %}
+    )
+{% endmacro %}
