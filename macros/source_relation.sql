@@ -56,10 +56,10 @@
     }) }}
 {% endmacro %}
 
-{#- relation with the contract's columns of source_name: a missing optional column is read as
-    NULL text (or its `absent` text), a missing required one stops the build with one line
-    naming the source, the column and the README section; extra columns are left out. Names
-    match case-insensitively, as both engines bind them. -#}
+{#- relation with the contract's columns of source_name: each read from the input column that
+    holds it (macro contract_column_sources), a missing optional column read as NULL text (or
+    its `absent` text), a missing required one stopping the build with one line naming the
+    source, the column and the README section; extra columns are left out. -#}
 {% macro with_contract_columns(source_name, relation, described_as) %}
     {%- set contract = input_contract()[source_name] -%}
     {#- Only commands that read data probe the source: compile and docs work without it. -#}
@@ -67,8 +67,9 @@
         {{ return(relation) }}
     {%- endif -%}
     {%- set present = column_names(relation) -%}
+    {%- set sources = contract_column_sources(source_name, present, described_as) -%}
     {%- set absent = contract.get('absent', {}) -%}
-    {%- set missing = contract.required | reject('in', present) | list -%}
+    {%- set missing = contract.required | reject('in', sources) | list -%}
     {%- if missing -%}
         {{ exceptions.raise_compiler_error(
             "Source " ~ source_name ~ " (" ~ described_as ~ ") lacks required column(s) "
@@ -78,8 +79,10 @@
     {%- endif -%}
     {%- set columns = [] -%}
     {%- for name in contract.required + contract.optional -%}
-        {%- if name in present -%}
+        {%- if name in sources and sources[name] | lower == name -%}
             {%- do columns.append(name) -%}
+        {%- elif name in sources -%}
+            {%- do columns.append(adapter.quote(sources[name]) ~ " as " ~ name) -%}
         {%- elif name in absent -%}
             {%- do columns.append("cast('" ~ absent[name] ~ "' as " ~ dbt.type_string() ~ ") as " ~ name) -%}
         {%- else -%}
@@ -89,18 +92,53 @@
     {{ return("(select " ~ columns | join(", ") ~ " from " ~ relation ~ " as contract_rows)") }}
 {% endmacro %}
 
+{#- Which of the input's columns (names, as the input spells them) holds each contract column
+    of source_name: {contract column: input column}, without the contract columns none
+    holds. Names match ignoring case, as both engines bind them, or else ignoring spaces and
+    punctuation too, as exports write headers ('Event ID', 'event-id', 'EventID'). Two
+    columns that both hold one contract column only in the looser sense stop the build
+    naming them. -#}
+{% macro contract_column_sources(source_name, names, described_as) %}
+    {%- set contract = input_contract()[source_name] -%}
+    {%- set sources = {} -%}
+    {%- for wanted in contract.required + contract.optional -%}
+        {%- set exact = [] -%}
+        {%- set loose = [] -%}
+        {%- for name in names -%}
+            {%- if name | lower == wanted -%}
+                {%- do exact.append(name) -%}
+            {%- elif loose_column_name(name) == loose_column_name(wanted) -%}
+                {%- do loose.append(name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if exact -%}
+            {%- do sources.update({wanted: exact[0]}) -%}
+        {%- elif loose | length == 1 -%}
+            {%- do sources.update({wanted: loose[0]}) -%}
+        {%- elif loose -%}
+            {{ exceptions.raise_compiler_error(
+                "Source " ~ source_name ~ " (" ~ described_as ~ ") has columns '"
+                ~ loose | join("', '") ~ "' that could each be " ~ wanted
+                ~ ": rename all but one. See README.md, section 'The input contract'."
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(sources) }}
+{% endmacro %}
+
+{#- A column name without case, spaces or punctuation: 'Event ID' and 'event_id' are 'eventid'. -#}
+{% macro loose_column_name(name) %}
+    {{ return(modules.re.sub('[^a-z0-9]', '', name | lower)) }}
+{% endmacro %}
+
 {#- Whether this command reads data (compile and docs work without the sources). -#}
 {% macro probes_sources() %}
     {{ return(execute and flags.WHICH in ('run', 'build', 'test', 'retry')) }}
 {% endmacro %}
 
-{#- The lower-cased column names of a relation, from a query that reads no row. -#}
+{#- The column names of a relation as it spells them, from a query that reads no row. -#}
 {% macro column_names(relation) %}
-    {%- set names = [] -%}
-    {%- for name in run_query("select * from " ~ relation ~ " as probe where 1 = 0").column_names -%}
-        {%- do names.append(name | lower) -%}
-    {%- endfor -%}
-    {{ return(names) }}
+    {{ return(run_query("select * from " ~ relation ~ " as probe where 1 = 0").column_names | list) }}
 {% endmacro %}
 
 {#- The optional columns source_name's input lacks that read as their `absent` text (model
@@ -110,7 +148,7 @@
     {%- if raw is none or not probes_sources() -%}
         {{ return([]) }}
     {%- endif -%}
-    {%- set present = column_names(raw.relation) -%}
+    {%- set present = contract_column_sources(source_name, column_names(raw.relation), raw.described_as) -%}
     {{ return(input_contract()[source_name].get('absent', {}).keys() | reject('in', present) | list) }}
 {% endmacro %}
 

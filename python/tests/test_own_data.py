@@ -642,6 +642,60 @@ def test_an_erp_export_with_month_names_and_currency_codes_reads(tmp_path):
     assert dict(query(db_path, "select event_id, event_at from stg_events")) == instants
 
 
+def test_headers_as_exports_write_them_hold_the_contract_columns(tmp_path):
+    """Exports title their columns ('Event ID', 'item-id', 'EventType', 'Unit Price'). They
+    read as the contract's columns, behind a byte-order mark too: the staged events and items
+    equal those of the same shop with the contract's own names (an unmatched Quantity would
+    read as one unit per row). Two headers that could each be one column stop the build
+    naming both."""
+    plain = tiny_shop(tmp_path / "plain")
+    titled = tiny_shop(tmp_path / "titled")
+    titles = {
+        "events": (
+            "Event ID",
+            "User ID",
+            "item-id",
+            "EventType",
+            "Event At",
+            "Session Id",
+            "ORDER_ID",
+            "Quantity",
+            "Unit Price",
+            "channel",
+        ),
+        "items": ("Item ID", "Name", "Category", "Price", "Is Active"),
+    }
+    for name, header in titles.items():
+        with (plain / f"{name}.csv").open(newline="") as handle:
+            rows = list(csv.reader(handle))[1:]
+        with (titled / f"{name}.csv").open("w", newline="", encoding="utf-8-sig") as handle:
+            csv.writer(handle).writerows([header, *rows])
+    staged = {}
+    for folder in (plain, titled):
+        db_path = folder / "w.duckdb"
+        completed = build_models(
+            folder, db_path, "+stg_events", "+stg_events_quarantine", "+stg_items"
+        )
+        assert_no_stack_trace(completed)
+        assert completed.returncode == 0, completed.stdout[-6000:]
+        staged[folder] = [
+            query(db_path, f"select * from {table} order by all")
+            for table in ("stg_events", "stg_items", "stg_events_quarantine")
+        ]
+    assert staged[titled] == staged[plain]
+    assert len(staged[titled][0]) > 0
+
+    with (plain / "events.csv").open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    doubled = [["Event ID", "event-id", *rows[0][1:]], *[[row[0], *row] for row in rows[1:]]]
+    with (titled / "events.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(doubled)
+    completed = build_models(titled, tmp_path / "twice.duckdb", "base_events")
+    assert completed.returncode != 0
+    assert "has columns 'Event ID', 'event-id' that could each be event_id" in completed.stdout
+    assert_no_stack_trace(completed)
+
+
 def test_json_exports_read_as_text_like_csv(tmp_path):
     """Event pipelines and shop platforms export JSON lines: numbers as numbers, a key left
     out where a value is missing, nested objects, and an items file as one array. They read
