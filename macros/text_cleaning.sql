@@ -5,13 +5,28 @@
 
 {#- An id as text: trimmed, blank as NULL, and a whole number written as a float ('17850.0',
     as pandas writes an integer column with gaps and a DOUBLE column casts to text) read as the
-    integer ('17850'), so that it matches the same id in a file that wrote it plainly. The LIKE
-    guard keeps the regular expression off ordinary ids (10M events: 1.4 s for three id
-    columns, as without it). -#}
+    integer ('17850'), so that it matches the same id in a file that wrote it plainly; so is
+    one in scientific notation ('1.2345678E7', as Spark casts a DOUBLE of 10 million or more
+    to text and spreadsheets write long numbers). The LIKE guards keep the regular
+    expressions off ordinary ids (10M events: 1.4 s for three id columns, as without them). -#}
 {% macro clean_id(expression) %}
     {%- set text = clean_text(expression) -%}
     case
+        when {{ text }} like '_.%E%' or {{ text }} like '_.%e+%' then {{ scientific_whole_number_id(text) }}
         when {{ text }} like '%.%0' then {{ adapter.dispatch('whole_number_id', 'retail_recs')(text) }}
+        else {{ text }}
+    end
+{% endmacro %}
+
+{#- text in scientific notation with one digit before the point ('1.2345678E7', '1.5e+10') as
+    the whole number it is, below 10^15 where a double holds every integer; other text as it
+    is ('3.5E-1', '1.5E3X'). -#}
+{% macro scientific_whole_number_id(text) %}
+    {%- set number = dbt.safe_cast(text, type_double()) -%}
+    case
+        when {{ regex_matches(text, '[0-9][.][0-9]+[Ee][+]?[0-9]{1,2}') }}
+            and {{ number }} = floor({{ number }}) and {{ number }} < 1e15
+            then cast(cast({{ number }} as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
         else {{ text }}
     end
 {% endmacro %}
