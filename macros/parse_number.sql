@@ -108,7 +108,13 @@
 {% endmacro %}
 
 {#- column as trimmed text without what may follow an amount: a currency symbol or code, a
-    closing bracket or a minus, so that '24,00 €' and '(24,00)' still end in their decimals. -#}
+    closing bracket or a minus, so that '24,00 €' and '(24,00)' still end in their decimals.
+    Only a value that does not end in a digit is trimmed of them: a trim by a set of
+    characters took 7.2 s over 20M values, against 0.7 s for the plain trim (0.9 s so). -#}
 {% macro number_text_end(column) %}
-    trim(trailing ' )-.$£€¥₹ABCDEFGHIJKLMNOPQRSTUVWXYZkr' from trim(cast({{ column }} as {{ dbt.type_string() }})))
+    {%- set text = "trim(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "))" -%}
+    case
+        when {{ dbt.right(text, '1') }} between '0' and '9' then {{ text }}
+        else trim(trailing ' )-.$£€¥₹ABCDEFGHIJKLMNOPQRSTUVWXYZkr' from {{ text }})
+    end
 {% endmacro %}
