@@ -547,18 +547,16 @@ def test_ids_written_as_floats_match_the_same_ids_written_plainly(tmp_path):
     assert query(db_path, "select count(*) from stg_customers where user_id = '10001'") == [(0,)]
 
 
-def test_a_german_export_reads_its_decimal_commas_and_dotted_dates(tmp_path):
-    """A shop system set to German writes semicolons between fields, decimal commas, grouping
-    dots and dotted dates ('1.234,50', '14.03.2024 14:05'). The README's command builds it
-    whole, every row accepted with its own price and instant, and build_warnings says the
-    numbers were read with a decimal comma; before, every priced row was quarantined as
-    unparseable_price."""
-    folder = tiny_shop(tmp_path / "shop")
+def german(amount: float) -> str:
+    """An amount as a German shop system writes it: '1.234,50'."""
+    whole, cents = f"{amount:,.2f}".split(".")
+    return f"{whole.replace(',', '.')},{cents}"
 
-    def german(price: str) -> str:
-        whole, cents = f"{float(price) * 100:,.2f}".split(".")
-        return f"{whole.replace(',', '.')},{cents}"
 
+def rewrite_dates_and_prices(folder: Path, date_format: str, write_price):
+    """The tiny shop's events and items as rows, each event time written in date_format and
+    each price, times 100 so that thousands are grouped, by write_price; with the prices (item
+    to amount) and the instants (event to datetime) that they stand for."""
     tables = {}
     for name in ("events", "items"):
         with (folder / f"{name}.csv").open(newline="") as handle:
@@ -568,11 +566,22 @@ def test_a_german_export_reads_its_decimal_commas_and_dotted_dates(tmp_path):
     for row in tables["events"]:
         at = datetime.fromisoformat(row["event_at"])
         instants[row["event_id"]] = at
-        row["event_at"] = f"{at:%d.%m.%Y %H:%M:%S}"
+        row["event_at"] = f"{at:{date_format}}"
         if row["unit_price"]:
-            row["unit_price"] = german(row["unit_price"])
+            row["unit_price"] = write_price(float(row["unit_price"]) * 100)
     for row in tables["items"]:
-        row["price"] = german(row["price"])
+        row["price"] = write_price(float(row["price"]) * 100)
+    return tables, prices, instants
+
+
+def test_a_german_export_reads_its_decimal_commas_and_dotted_dates(tmp_path):
+    """A shop system set to German writes semicolons between fields, decimal commas, grouping
+    dots and dotted dates ('1.234,50', '14.03.2024 14:05'). The README's command builds it
+    whole, every row accepted with its own price and instant, and build_warnings says the
+    numbers were read with a decimal comma; before, every priced row was quarantined as
+    unparseable_price."""
+    folder = tiny_shop(tmp_path / "shop")
+    tables, prices, instants = rewrite_dates_and_prices(folder, "%d.%m.%Y %H:%M:%S", german)
     for name, header in (("events", EVENT_COLUMNS), ("items", tuple(tables["items"][0]))):
         with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=header, delimiter=";")
@@ -602,25 +611,9 @@ def test_an_erp_export_with_month_names_and_currency_codes_reads(tmp_path):
     negative_price: before, every row was quarantined as unparseable_timestamp, and every
     price as unparseable_price."""
     folder = tiny_shop(tmp_path / "shop")
-
-    def with_code(price: str) -> str:
-        whole, cents = f"{float(price) * 100:,.2f}".split(".")
-        return f"{whole.replace(',', '.')},{cents} EUR"
-
-    tables = {}
-    for name in ("events", "items"):
-        with (folder / f"{name}.csv").open(newline="") as handle:
-            tables[name] = list(csv.DictReader(handle))
-    prices = {row["item_id"]: float(row["price"]) * 100 for row in tables["items"]}
-    instants = {}
-    for row in tables["events"]:
-        at = datetime.fromisoformat(row["event_at"])
-        instants[row["event_id"]] = at
-        row["event_at"] = f"{at:%d-%b-%Y %H:%M:%S}"
-        if row["unit_price"]:
-            row["unit_price"] = with_code(row["unit_price"])
-    for row in tables["items"]:
-        row["price"] = with_code(row["price"])
+    tables, prices, instants = rewrite_dates_and_prices(
+        folder, "%d-%b-%Y %H:%M:%S", lambda amount: f"{german(amount)} EUR"
+    )
     bracketed = next(row for row in tables["events"] if row["unit_price"])
     bracketed["unit_price"] = f"({bracketed['unit_price']})"
     for name, header in (("events", EVENT_COLUMNS), ("items", tuple(tables["items"][0]))):
