@@ -44,19 +44,11 @@
 {#- text with a leading month name and day ('Mar 1, 2024', 'Fri Mar 01 2024', 'March 1st,
     2024') turned day first ('1 Mar 2024'); other text as it is. -#}
 {% macro month_first_as_day_first(text) %}
-    {{ return(adapter.dispatch('month_first_as_day_first', 'retail_recs')(text)) }}
-{% endmacro %}
-
-{% macro month_first_pattern() -%}
-    ^(?:[A-Za-z]{3,9}[.,]? +)?([A-Za-z]{3,9})[.]? +([0-9]{1,2})(?:st|nd|rd|th)?,? +([0-9]{4})
-{%- endmacro %}
-
-{% macro default__month_first_as_day_first(text) %}
-    regexp_replace({{ text }}, '{{ month_first_pattern() }}', '\2 \1 \3')
-{% endmacro %}
-
-{% macro spark__month_first_as_day_first(text) %}
-    regexp_replace({{ text }}, '{{ month_first_pattern() }}', '$2 $1 $3')
+    {{ regex_replace_anchored(
+        text,
+        '^(?:[A-Za-z]{3,9}[.,]? +)?([A-Za-z]{3,9})[.]? +([0-9]{1,2})(?:st|nd|rd|th)?,? +([0-9]{4})',
+        '\\2 \\1 \\3'
+    ) }}
 {% endmacro %}
 
 {#- ISO text from the parts (name to SQL text, '' where a group took no part) through

@@ -35,6 +35,20 @@
     regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
 {% endmacro %}
 
+{#- expression with its match of pattern, anchored at the start (^) so that there is one,
+    replaced; replacement names groups as DuckDB does ('\1'), and Spark's are written '$1'. -#}
+{% macro regex_replace_anchored(expression, pattern, replacement) %}
+    {{ return(adapter.dispatch('regex_replace_anchored', 'retail_recs')(expression, pattern, replacement)) }}
+{% endmacro %}
+
+{% macro default__regex_replace_anchored(expression, pattern, replacement) %}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
+{% endmacro %}
+
+{% macro spark__regex_replace_anchored(expression, pattern, replacement) %}
+    regexp_replace({{ expression }}, '{{ spark_regex_literal(pattern) }}', '{{ replacement | replace('\\', '$') }}')
+{% endmacro %}
+
 {#- The groups of an anchored pattern in text as a struct of text fields named names, in
     order ('' where a group took no part or the pattern does not match): one pass on DuckDB. -#}
 {% macro regex_extract_struct(text, pattern, names) %}

@@ -16,7 +16,7 @@
         when {{ text }} like '%.%' then
             case
                 when {{ text }} like '_.%E%' or {{ text }} like '_.%e+%' then {{ scientific_whole_number_id(text) }}
-                when {{ text }} like '%.%0' then {{ adapter.dispatch('whole_number_id', 'retail_recs')(text) }}
+                when {{ text }} like '%.%0' then {{ regex_replace_anchored(text, '^([0-9]+)[.]0+$', '\\1') }}
                 else {{ text }}
             end
         else {{ text }}
@@ -34,14 +34,6 @@
             then cast(cast({{ number }} as {{ dbt.type_bigint() }}) as {{ dbt.type_string() }})
         else {{ text }}
     end
-{% endmacro %}
-
-{% macro default__whole_number_id(text) %}
-    regexp_replace({{ text }}, '^([0-9]+)[.]0+$', '\1')
-{% endmacro %}
-
-{% macro spark__whole_number_id(text) %}
-    regexp_replace({{ text }}, '^([0-9]+)[.]0+$', '$1')
 {% endmacro %}
 
 {#- Common spellings of booleans in exports ('true', 'Y', '1', 'no', ...); anything else is NULL. -#}
