@@ -36,13 +36,28 @@
     end
 {% endmacro %}
 
-{#- Common spellings of booleans in exports ('true', 'Y', '1', 'no', ...); anything else is NULL. -#}
+{#- Yes and no as exports spell them: booleans ('true', 'Y', '1', 'no'), in German, French,
+    Spanish and Nordic shop systems ('ja', 'non', 'nej'), a product's status (Shopify's
+    'active', 'draft' and 'archived'; 'enabled', 'published', 'discontinued') and a
+    subscription's ('subscribed', 'opted out'); any case, padded. Anything else is NULL, and
+    build_warnings counts such values as unread_yes_no_values. -#}
 {% macro parse_boolean(expression) %}
     case
-        when lower(trim({{ expression }})) in ('true', 't', 'yes', 'y', '1') then true
-        when lower(trim({{ expression }})) in ('false', 'f', 'no', 'n', '0') then false
+        when lower(trim({{ expression }})) in ({{ yes_spellings() }}) then true
+        when lower(trim({{ expression }})) in ({{ no_spellings() }}) then false
     end
 {% endmacro %}
+
+{% macro yes_spellings() -%}
+    'true', 't', 'yes', 'y', '1', 'on', 'ja', 'j', 'oui', 'si', 'sí', 'active', 'enabled',
+    'published', 'visible', 'subscribed', 'opted in', 'opted-in', 'opt-in'
+{%- endmacro %}
+
+{% macro no_spellings() -%}
+    'false', 'f', 'no', 'n', '0', 'off', 'nein', 'non', 'nej', 'inactive', 'disabled',
+    'draft', 'archived', 'unpublished', 'hidden', 'discontinued', 'deleted', 'unsubscribed',
+    'opted out', 'opted-out', 'opt-out'
+{%- endmacro %}
 
 {#- An id compared loosely (upper case, no spaces): only to count near-misses, never to join. -#}
 {% macro loose_id(expression) %}

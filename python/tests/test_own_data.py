@@ -579,9 +579,14 @@ def test_a_german_export_reads_its_decimal_commas_and_dotted_dates(tmp_path):
     dots and dotted dates ('1.234,50', '14.03.2024 14:05'). The README's command builds it
     whole, every row accepted with its own price and instant, and build_warnings says the
     numbers were read with a decimal comma; before, every priced row was quarantined as
-    unparseable_price."""
+    unparseable_price. Its items are active 'ja', and one 'Auslaufartikel' (discontinued),
+    which no yes/no spelling reads: it stays active, and build_warnings says so."""
     folder = tiny_shop(tmp_path / "shop")
     tables, prices, instants = rewrite_dates_and_prices(folder, "%d.%m.%Y %H:%M:%S", german)
+    for row in tables["items"]:
+        row["is_active"] = "ja"
+    discontinued = tables["items"][0]
+    discontinued["is_active"] = "Auslaufartikel"
     for name, header in (("events", EVENT_COLUMNS), ("items", tuple(tables["items"][0]))):
         with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=header, delimiter=";")
@@ -602,6 +607,12 @@ def test_a_german_export_reads_its_decimal_commas_and_dotted_dates(tmp_path):
     warnings = query(db_path, "select warning, affected_models from build_warnings")
     assert ("decimal_comma_read", "stg_events") in warnings, warnings
     assert ("decimal_comma_read", "stg_items") in warnings, warnings
+    assert ("unread_yes_no_values", "stg_items") in warnings, warnings
+    assert query(db_path, "select count(*) from stg_items where not is_active") == [(0,)]
+    ((detail,),) = query(
+        db_path, "select detail from build_warnings where warning = 'unread_yes_no_values'"
+    )
+    assert detail.startswith("1 value(s) of items.is_active (such as 'Auslaufartikel')"), detail
 
 
 def test_an_erp_export_with_month_names_and_currency_codes_reads(tmp_path):

@@ -121,6 +121,35 @@ decimal_comma_sources as (
     {%- endfor %}
 ),
 
+-- Yes/no columns with values macro parse_boolean does not read ('Auslaufartikel'): each read
+-- as the column's default, an item as active and a customer as not opted in.
+unread_yes_no_sources as (
+    {%- for source_name, columns, read_as in [('items', ['is_active'], 'active'),
+                                              ('customers', ['email_opt_in', 'sms_opt_in'], 'not opted in')] %}
+    select
+        '{{ source_name }}' as source_name,
+        '{{ columns | join(", ") }}' as column_names,
+        '{{ read_as }}' as read_as,
+        count(*) as unread_values,
+        min(flag_text) as example_value
+    from (
+        {%- for column in columns %}
+        select {{ clean_text('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') }} as flag_text
+        from {{ ref('base_' ~ source_name) }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    ) as flags
+    where flag_text is not null and {{ parse_boolean('flag_text') }} is null
+    having count(*) > 0
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
 figures as (
     select *
     from customers
@@ -257,6 +286,16 @@ warnings as (
             || 'read with a decimal comma, and dots as thousands groups (1.234,50). Set var '
             || 'retail_recs__decimal_separator if that is wrong.' as detail
     from decimal_comma_sources
+
+    union all
+
+    select
+        'unread_yes_no_values' as warning,
+        'stg_' || source_name as affected_models,
+        cast(unread_values as {{ dbt.type_string() }}) || ' value(s) of ' || source_name || '.'
+            || column_names || ' (such as ''' || example_value || ''') are no yes/no spelling the '
+            || 'build reads: they were read as ' || read_as || '. Write them as yes or no.' as detail
+    from unread_yes_no_sources
 
     union all
 
