@@ -4,7 +4,8 @@
     a numeric date (a spreadsheet's '12/1/2010 8:26' or '01.03.2024', a compact '20240301')
     reads day first where the SQL boolean day_first is true (macro date_order decides it from
     the column); a date with an English month name ('01-Mar-2024', 'Fri, 01 Mar 2024 10:00:00
-    GMT', macro month_name_date_as_iso) reads as its name says. try_cast, as the engines' own parsers, gives NULL for a 30 February. -#}
+    GMT', macro month_name_date_as_iso) reads as its name says. try_cast, as the engines' own
+    parsers, gives NULL for a 30 February. -#}
 {% macro parse_timestamp_utc(expression, day_first='false') %}
     case
         when {{ is_numeric_date(expression) }}
