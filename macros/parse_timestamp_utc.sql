@@ -42,12 +42,16 @@
 {% endmacro %}
 
 {#- DuckDB reads '10:00:00+01:00' but not '10:00:00 +0100', which Ruby's Time#to_s (and so
-    Shopify's CSV exports) writes; Spark reads both. The offset is joined to the time, with a
-    colon. The LIKE guard keeps the regular expression off other text. -#}
+    Shopify's CSV exports) writes, nor '10:00:00 +01'; Spark reads them. The offset is joined
+    to the time, with a colon and its minutes. The LIKE guard keeps the regular expressions
+    off other text. -#}
 {% macro utc_offset_joined(text) %}
     case
         when {{ text }} like '% +%' or {{ text }} like '% -%'
-            then regexp_replace({{ text }}, '([0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?) ([+-][0-9]{2}):?([0-9]{2})$', '\1\4:\5')
+            then regexp_replace(
+                regexp_replace({{ text }}, ' ([+-][0-9]{2})$', ' \100'),
+                '([0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?) ([+-][0-9]{2}):?([0-9]{2})$', '\1\4:\5'
+            )
         else {{ text }}
     end
 {% endmacro %}
