@@ -2,7 +2,7 @@
     retail_recs__<name>_location) or, when that var is empty, the declared table
     source('retail', <name>). An optional source whose var is null has no rows yet.
     Calling source() in every case keeps the source in lineage. The relation comes back with
-    exactly the input contract's columns (macro with_contract_columns). -#}
+    exactly the input contract's columns and extra_fields (macro with_contract_columns). -#}
 {% macro source_relation(source_name) %}
     {%- set optional_columns = optional_source_columns() -%}
     {%- set raw = raw_source(source_name) -%}
@@ -59,14 +59,17 @@
 {#- relation with the contract's columns of source_name: each read from the input column that
     holds it (macro contract_column_sources), a missing optional column read as NULL text (or
     its `absent` text), a missing required one stopping the build with one line naming the
-    source, the column and the README section; extra columns are left out. -#}
+    source, the column and the README section; extra columns are left out. Column
+    extra_fields holds a CSV line's fields beyond its header (macro duckdb_csv_relation),
+    and is NULL for every other line and input. -#}
 {% macro with_contract_columns(source_name, relation, described_as) %}
     {%- set contract = input_contract()[source_name] -%}
     {#- Only commands that read data probe the source: compile and docs work without it. -#}
     {%- if not probes_sources() -%}
         {{ return(relation) }}
     {%- endif -%}
-    {%- set present = column_names(relation) -%}
+    {%- set read = column_names(relation) -%}
+    {%- set present = read | reject('equalto', extra_fields_column()) | list -%}
     {%- set sources = contract_column_sources(source_name, present, described_as) -%}
     {%- set absent = contract.get('absent', {}) -%}
     {%- set missing = contract.required | reject('in', sources) | list -%}
@@ -89,6 +92,11 @@
             {%- do columns.append("cast(null as " ~ dbt.type_string() ~ ") as " ~ name) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- if extra_fields_column() in read -%}
+        {%- do columns.append(extra_fields_column() ~ " as extra_fields") -%}
+    {%- else -%}
+        {%- do columns.append("cast(null as " ~ dbt.type_string() ~ ") as extra_fields") -%}
+    {%- endif -%}
     {{ return("(select " ~ columns | join(", ") ~ " from " ~ relation ~ " as contract_rows)") }}
 {% endmacro %}
 
@@ -152,20 +160,14 @@
     {{ return(input_contract()[source_name].get('absent', {}).keys() | reject('in', present) | list) }}
 {% endmacro %}
 
-{#- Read a Parquet or CSV location as a relation. CSV columns are all read as text:
-    staging parses them, so a malformed value is quarantined instead of failing the load.
-    A ragged line (fewer fields than the header, or more) is padded with NULLs and read
-    leniently, so it reaches quarantine too: without null_padding, three such lines among
-    54,951 made the sniffer read the whole header as one column, and in a small file the
-    sniffer gave up unless strict_mode was off. DuckDB pads only in its serial reader when a
-    quoted field holds a newline (a product description), hence parallel = false (3M rows:
-    0.53 s against 0.3 s). -#}
+{#- Read a Parquet, CSV or JSON location as a relation. CSV and JSON columns are all read as
+    text: staging parses them, so a malformed value is quarantined instead of failing the
+    load. -#}
 {% macro duckdb__read_location(location) %}
     {%- set path = "'" ~ dbt.escape_single_quotes(location) ~ "'" -%}
     {%- set file_format = location_format(location) -%}
     {%- if file_format == 'csv' -%}
-        read_csv({{ path }}, header = true, all_varchar = true, null_padding = true,
-            strict_mode = false, parallel = false, encoding = '{{ csv_encoding() }}')
+        {{ duckdb_csv_relation(path) }}
     {%- elif file_format == 'json' -%}
         {{ json_as_text(path) }}
     {%- else -%}
@@ -261,10 +263,11 @@
 {% macro optional_source_columns() %}
     {%- set text = dbt.type_string() -%}
     {{ return({
-        'erasure_requests': {'user_id': text, 'requested_at': dbt.type_timestamp()},
+        'erasure_requests': {'user_id': text, 'requested_at': dbt.type_timestamp(), 'extra_fields': text},
         'campaign_events': {
             'event_id': text, 'campaign_id': text, 'user_id': text, 'event_type': text,
-            'event_at': dbt.type_timestamp(), 'order_id': text, 'order_value': type_double()
+            'event_at': dbt.type_timestamp(), 'order_id': text, 'order_value': type_double(),
+            'extra_fields': text
         },
     }) }}
 {% endmacro %}

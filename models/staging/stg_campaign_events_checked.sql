@@ -26,7 +26,8 @@ parsed as (
         {{ parse_number(clean_text('order_value'), 'number_format.decimal_comma') }} as order_value,
         events.event_type as raw_event_type,
         events.event_at as raw_event_at,
-        events.order_value as raw_order_value
+        events.order_value as raw_order_value,
+        events.extra_fields
     from events
     cross join {{ date_order(ref('base_campaign_events'), 'event_at') }} as date_order
     cross join {{ decimal_separator(ref('base_campaign_events'), ['order_value']) }} as number_format
@@ -36,6 +37,7 @@ row_rules_checked as (
     select
         parsed.*,
         case
+            when parsed.extra_fields is not null then 'extra_fields'
             when parsed.event_id is null then 'missing_event_id'
             when parsed.user_id is null then 'missing_user_id'
             when campaigns.campaign_id is null then 'unknown_campaign'
@@ -63,7 +65,7 @@ row_rules_checked as (
 
 {{ duplicate_rule_ctes('row_rules_checked', [
     'event_at', 'campaign_id', 'user_id', 'event_type', 'order_id', 'order_value',
-    'raw_event_type', 'raw_event_at', 'raw_order_value'
+    'raw_event_type', 'raw_event_at', 'raw_order_value', 'extra_fields'
 ]) }},
 
 final as (

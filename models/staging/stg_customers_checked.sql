@@ -12,7 +12,7 @@ copies_numbered as (
         cast(row_number() over (
             partition by
                 user_id, email_sha256, phone_sha256, has_email, has_phone, country, city,
-                signup_at, birth_year, gender, email_opt_in, sms_opt_in
+                signup_at, birth_year, gender, email_opt_in, sms_opt_in, extra_fields
             -- the copies are identical: any order numbers them (Spark requires one)
             order by user_id
         ) as {{ dbt.type_bigint() }}) as copy_number
@@ -37,6 +37,7 @@ parsed as (
         coalesce({{ parse_boolean('sms_opt_in') }}, false) as sms_opt_in,
         signup_at as raw_signup_at,
         birth_year as raw_birth_year,
+        extra_fields,
         copy_number
     from (
         select
@@ -56,6 +57,7 @@ row_rules_checked as (
         *,
         case
             when copy_number > 1 then 'exact_duplicate'
+            when extra_fields is not null then 'extra_fields'
             when user_id is null then 'missing_user_id'
         end as row_rejection_reason
     from parsed

@@ -26,16 +26,19 @@
 ) }}
 
 {#- The hash of a raw row (rows sent twice hash alike, see row_key), over the bare source
-    columns and over those of the CTE source_rows. -#}
+    columns and over those of the CTE source_rows. A CSV line's extra fields count only where
+    it has some, so every other row keeps the hash it had before they were read. -#}
 {%- set source_columns = ['event_id', 'user_id', 'item_id', 'event_type', 'event_at', 'session_id',
                           'order_id', 'quantity', 'unit_price', 'channel'] -%}
-{%- set source_column_list = source_columns | join(', ') -%}
+{%- set source_column_list = (source_columns + ['extra_fields']) | join(', ') -%}
 {%- set bare_parts, source_rows_parts = [], [] -%}
 {%- for column in source_columns -%}
     {%- do bare_parts.append("coalesce(" ~ column ~ ", '<null>')") -%}
     {%- do source_rows_parts.append("coalesce(source_rows." ~ column ~ ", '<null>')") -%}
     {%- if not loop.last %}{% do bare_parts.append("'|'") %}{% do source_rows_parts.append("'|'") %}{% endif -%}
 {%- endfor -%}
+{%- do bare_parts.append("coalesce(" ~ dbt.concat(["'|'", "extra_fields"]) ~ ", '')") -%}
+{%- do source_rows_parts.append("coalesce(" ~ dbt.concat(["'|'", "source_rows.extra_fields"]) ~ ", '')") -%}
 {%- set raw_row_hash = dbt.hash(dbt.concat(bare_parts)) -%}
 {%- set source_rows_hash = dbt.hash(dbt.concat(source_rows_parts)) %}
 
@@ -107,7 +110,8 @@ parsed as (
         source_rows.event_type as raw_event_type,
         source_rows.event_at as raw_event_at,
         source_rows.quantity as raw_quantity,
-        source_rows.unit_price as raw_unit_price
+        source_rows.unit_price as raw_unit_price,
+        source_rows.extra_fields
     from source_rows
     left join event_type_synonyms
         on lower(trim(source_rows.event_type)) = event_type_synonyms.raw_event_type
@@ -134,6 +138,7 @@ row_rules_checked as (
     select
         parsed.*,
         case
+            when parsed.extra_fields is not null then 'extra_fields'
             when parsed.event_id is null then 'missing_event_id'
             when parsed.user_id is null and parsed.order_id is null then 'missing_user_id'
             when parsed.item_id is null then 'missing_item_id'

@@ -14,7 +14,7 @@ copies_numbered as (
     select
         *,
         cast(row_number() over (
-            partition by item_id, name, category, brand, price, description, is_active
+            partition by item_id, name, category, brand, price, description, is_active, extra_fields
             -- the copies are identical: any order numbers them (Spark requires one)
             order by item_id
         ) as {{ dbt.type_bigint() }}) as copy_number
@@ -32,6 +32,7 @@ parsed as (
         coalesce({{ parse_boolean('is_active') }}, true) as is_active,
         price as raw_price,
         is_active as raw_is_active,
+        extra_fields,
         copy_number
     from copies_numbered
     cross join {{ decimal_separator(ref('base_items'), ['price']) }} as number_format
@@ -42,6 +43,7 @@ row_rules_checked as (
         parsed.*,
         case
             when parsed.copy_number > 1 then 'exact_duplicate'
+            when parsed.extra_fields is not null then 'extra_fields'
             when parsed.item_id is null then 'missing_item_id'
             when {{ clean_text('parsed.raw_price') }} is not null and parsed.price is null
                 then 'unparseable_price'

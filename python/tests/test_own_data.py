@@ -436,30 +436,51 @@ def test_a_shop_younger_than_the_test_window_gets_the_blend_untested(tmp_path):
 
 
 def test_ragged_csv_lines_reach_quarantine_and_quoted_newlines_read(tmp_path):
-    """Exports break lines: a line cut short, one with two fields too many, and a product
-    name whose quotes hold a newline. The short line is quarantined with its reason, the long
-    one keeps its contract fields, the name reads whole, and raw = accepted + quarantined.
-    (Without null padding DuckDB's sniffer had read the whole header as one column.)"""
+    """Exports break lines: a line cut short, lines with fields too many (trailing ones, and a
+    price whose unquoted decimal comma splits it, early in the file and after the 20,480 lines
+    DuckDB's sniffer samples), and a product name whose quotes hold a newline. The short and
+    long lines are quarantined with their reasons, the name reads whole, and raw = accepted +
+    quarantined. (Without null padding DuckDB's sniffer had read the whole header as one
+    column; without the extra column the reader kept a long line's first fields, and read
+    '12,50' as 12.)"""
     folder = tiny_shop(tmp_path / "shop")
     with (folder / "events.csv").open("a", newline="") as handle:
         handle.write("short-1,C001\n")
         handle.write("long-1,C001,I001,view,2024-02-01 10:00:00,S1,,,,web,extra,fields\n")
+        # Views of one user (a bot, quarantined too) push the next line past the sample.
+        for number in range(21_000):
+            handle.write(f"filler-{number},C999,I001,view,2024-02-01 10:00:00,S9,,,,web\n")
+        handle.write("long-2,C001,I001,purchase,2024-02-01 10:05:00,S1,O1,1,12,50,web\n")
     items = (folder / "items.csv").read_text()
-    (folder / "items.csv").write_text(items.replace("Item 7,", '"Item 7\nin two lines",', 1))
+    items = items.replace("Item 7,", '"Item 7\nin two lines",', 1)
+    (folder / "items.csv").write_text(items + "I050,Item 50,Toys,12,50,true\n")
     db_path = tmp_path / "w.duckdb"
-    completed = build_models(folder, db_path, "+stg_events", "+stg_events_quarantine")
+    completed = build_models(
+        folder, db_path, "+stg_events", "+stg_events_quarantine", "stg_items_quarantine"
+    )
     assert_no_stack_trace(completed)
     assert completed.returncode == 0, completed.stdout[-3000:]
-    assert query(
-        db_path, "select rejection_reason from stg_events_quarantine where event_id = 'short-1'"
-    ) == [("missing_item_id",)]
-    assert query(db_path, "select channel from stg_events where event_id = 'long-1'") == [("web",)]
+    rejected = """
+        select event_id, rejection_reason from stg_events_quarantine
+        where event_id in ('short-1', 'long-1', 'long-2') order by event_id
+    """
+    assert query(db_path, rejected) == [
+        ("long-1", "extra_fields"),
+        ("long-2", "extra_fields"),
+        ("short-1", "missing_item_id"),
+    ]
     assert query(db_path, "select name from stg_items where item_id = 'I007'") == [
         ("Item 7\nin two lines",)
     ]
+    item = "select rejection_reason from stg_items_quarantine where item_id = 'I050'"
+    assert query(db_path, item) == [("extra_fields",)]
     raw = sum(1 for _ in (folder / "events.csv").open()) - 1
     counted = "select (select count(*) from stg_events_checked) from stg_events limit 1"
     assert query(db_path, counted) == [(raw,)]
+    accepted_and_quarantined = """
+        select (select count(*) from stg_events) + (select count(*) from stg_events_quarantine)
+    """
+    assert query(db_path, accepted_and_quarantined) == [(raw,)]
 
 
 def test_spreadsheet_dates_read_in_the_order_each_column_shows(tmp_path):

@@ -13,7 +13,8 @@ renamed as (
         cast(event_type as {{ dbt.type_string() }}) as event_type,
         {{ timestamp_text('event_at') }} as event_at,
         cast(order_id as {{ dbt.type_string() }}) as order_id,
-        cast(order_value as {{ dbt.type_string() }}) as order_value
+        cast(order_value as {{ dbt.type_string() }}) as order_value,
+        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields
     from source
 )
 

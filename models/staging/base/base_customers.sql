@@ -28,7 +28,8 @@ renamed as (
         cast(email_opt_in as {{ dbt.type_string() }}) as email_opt_in,
         cast(sms_opt_in as {{ dbt.type_string() }}) as sms_opt_in,
         email_normalized is not null as has_email,
-        phone_normalized is not null as has_phone
+        phone_normalized is not null as has_phone,
+        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields
     from contacts_normalized
 )
 

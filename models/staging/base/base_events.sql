@@ -17,7 +17,8 @@ renamed as (
         cast(order_id as {{ dbt.type_string() }}) as order_id,
         cast(quantity as {{ dbt.type_string() }}) as quantity,
         cast(unit_price as {{ dbt.type_string() }}) as unit_price,
-        cast(channel as {{ dbt.type_string() }}) as channel
+        cast(channel as {{ dbt.type_string() }}) as channel,
+        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields
     from source
 )
 

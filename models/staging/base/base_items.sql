@@ -11,7 +11,8 @@ renamed as (
         cast(brand as {{ dbt.type_string() }}) as brand,
         cast(price as {{ dbt.type_string() }}) as price,
         cast(description as {{ dbt.type_string() }}) as description,
-        cast(is_active as {{ dbt.type_string() }}) as is_active
+        cast(is_active as {{ dbt.type_string() }}) as is_active,
+        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields
     from source
 )
 
