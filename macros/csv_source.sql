@@ -13,7 +13,7 @@
     description), hence parallel = false (3M rows: 0.53 s against 0.3 s). -#}
 {% macro duckdb_csv_relation(path) %}
     {%- set options = "header = true, null_padding = true, strict_mode = false, encoding = '"
-        ~ csv_file_encoding(path) ~ "'" -%}
+        ~ csv_encoding() ~ "'" -%}
     {%- if not probes_sources() -%}
         {{ return("read_csv(" ~ path ~ ", all_varchar = true, parallel = false, " ~ options ~ ")") }}
     {%- endif -%}
@@ -59,29 +59,3 @@
 
 {#- The column of a source relation that holds a line's fields beyond its header. -#}
 {% macro extra_fields_column() %}{{ return('retail_recs_extra_fields') }}{% endmacro %}
-
-{#- The encoding to read the CSV file at path with: var retail_recs__csv_encoding, except that
-    a file starting with a UTF-16 byte-order mark reads as UTF-16 while the var is utf-8, its
-    default: such bytes are no UTF-8 text, and Excel's "Unicode Text" export (tab-separated)
-    writes them. The mark is read as Latin-1, which takes any byte. DuckDB reads only
-    little-endian UTF-16 (a big-endian file read as no rows), so big-endian stops the build
-    naming the file. -#}
-{% macro csv_file_encoding(path) %}
-    {%- set encoding = csv_encoding() -%}
-    {%- if encoding | lower not in ('utf-8', 'utf8') or not probes_sources() -%}
-        {{ return(encoding) }}
-    {%- endif -%}
-    {%- set marks = run_query(
-        "select case when starts_with(line, chr(255) || chr(254)) then 'utf-16'"
-        ~ " when starts_with(line, chr(254) || chr(255)) then 'utf-16-be' end as mark"
-        ~ " from read_csv(" ~ path ~ ", auto_detect = false, header = false, encoding = 'latin-1',"
-        ~ " delim = chr(0), quote = '', escape = '', columns = {'line': 'VARCHAR'},"
-        ~ " strict_mode = false, null_padding = true) limit 1"
-    ).columns[0].values() -%}
-    {%- if marks and marks[0] == 'utf-16-be' -%}
-        {{ exceptions.raise_compiler_error(
-            "CSV file " ~ path ~ " is big-endian UTF-16, which DuckDB does not read: save it as "
-            ~ "UTF-8 (or as little-endian UTF-16, as Excel's Unicode Text export writes it).") }}
-    {%- endif -%}
-    {{ return('utf-16' if marks and marks[0] == 'utf-16' else encoding) }}
-{% endmacro %}

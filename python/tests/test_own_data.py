@@ -327,35 +327,6 @@ def test_latin1_text_reads_with_the_encoding_option(tmp_path):
     assert query(db_path, "select name from stg_items where item_id = 'I000'") == [("Café crème",)]
 
 
-def test_excel_unicode_text_reads_without_an_encoding_option(tmp_path):
-    """Excel's "Unicode Text" export: UTF-16 little-endian behind a byte-order mark, tab
-    separated, CRLF lines. Its mark says the encoding, so it reads with the default option,
-    as the same rows in UTF-8 do; big-endian UTF-16, which DuckDB does not read (it gave no
-    rows), stops the build naming the file."""
-    folder = tiny_shop(tmp_path / "shop")
-    with (folder / "items.csv").open(newline="") as handle:
-        items = list(csv.DictReader(handle))
-    items[0]["name"] = "Café crème"
-    (folder / "items.csv").unlink()
-    with (folder / "items.txt").open("w", newline="", encoding="utf-16") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(items[0]), dialect="excel-tab")
-        writer.writeheader()
-        writer.writerows(items)
-    db_path = tmp_path / "w.duckdb"
-    completed = build_models(folder, db_path, "+stg_items")
-    assert completed.returncode == 0, completed.stdout[-3000:]
-    assert query(db_path, "select count(*) from stg_items") == [(ITEMS,)]
-    assert query(db_path, "select name, price from stg_items where item_id = 'I000'") == [
-        ("Café crème", 5.0)
-    ]
-    text = (folder / "items.txt").read_text(encoding="utf-16")
-    (folder / "items.txt").write_bytes("\ufeff".encode("utf-16-be") + text.encode("utf-16-be"))
-    completed = build_models(folder, tmp_path / "be.duckdb", "+stg_items")
-    assert completed.returncode != 0
-    assert "is big-endian UTF-16, which DuckDB does not read" in completed.stdout
-    assert_no_stack_trace(completed)
-
-
 @pytest.mark.parametrize(
     "shape",
     ["no_events", "one_customer", "views_only", "every_item_inactive"],
