@@ -24,7 +24,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from retail_recs import compact
+from retail_recs import compact, encodings
 from retail_recs.project import PROJECT_DIR, database_path, default_vars, source_vars
 
 
@@ -119,15 +119,33 @@ def main(argv: list[str] | None = None) -> int:
     db_path = args.db or database_path()
     existed = db_path.exists()
     try:
+        settings = {**default_vars(), **dbt_vars(args.data, extra_vars)}
+        encoding = encodings.utf16_encoding(settings, settings["retail_recs__csv_encoding"])
+        if encoding:
+            print(f"The CSV files begin with a UTF-16 byte-order mark: read as {encoding}.")
+            extra_vars["retail_recs__csv_encoding"] = settings["retail_recs__csv_encoding"] = (
+                encoding
+            )
         result = run_dbt(args.command, args.data, args.db, extra_vars, extra_args=passthrough)
     except (FileNotFoundError, ValueError) as error:
         parser.exit(2, f"error: {error}\n")
-    if result.success and args.command in ("build", "run"):
-        memory_limit = {**default_vars(), **dbt_vars(args.data, extra_vars)}[
-            "retail_recs__memory_limit"
-        ]
-        forget_erased_bytes(db_path, existed, target_path(passthrough), memory_limit)
+    if not result.success:
+        hint = encodings.decoding_hint(
+            failure_text(result), settings, settings["retail_recs__csv_encoding"]
+        )
+        if hint:
+            print(f"error: {hint}", file=sys.stderr)
+    elif args.command in ("build", "run"):
+        forget_erased_bytes(
+            db_path, existed, target_path(passthrough), settings["retail_recs__memory_limit"]
+        )
     return 0 if result.success else 1
+
+
+def failure_text(result) -> str:
+    """What a failed dbt invocation said: its exception and each failed node's message."""
+    nodes = getattr(result.result, "results", None) or []
+    return "\n".join([str(result.exception or ""), *(str(node.message or "") for node in nodes)])
 
 
 def build_on_spark(parser, args, extra_vars: dict, passthrough: Sequence[str]) -> int:

@@ -313,7 +313,7 @@ def test_a_missing_required_column_is_one_clear_line(tmp_path):
     assert_no_stack_trace(completed)
 
 
-def test_latin1_text_reads_with_the_encoding_option(tmp_path):
+def test_latin1_text_reads_with_the_encoding_option_its_error_names(tmp_path):
     folder = tiny_shop(tmp_path / "shop")
     with (folder / "items.csv").open(newline="") as handle:
         items = list(csv.DictReader(handle))
@@ -322,9 +322,60 @@ def test_latin1_text_reads_with_the_encoding_option(tmp_path):
     (folder / "items.csv").unlink()
     write_csv(folder / "items.txt", header, items, encoding="latin-1")
     db_path = tmp_path / "w.duckdb"
+    completed = build_models(folder, db_path, "+stg_items")
+    assert completed.returncode == 1
+    assert (
+        f"error: {folder / 'items.txt'} is not utf-8: line 2 holds byte 0xE9. If it is "
+        "Latin-1, build with --encoding latin-1 (var retail_recs__csv_encoding)"
+    ) in completed.stderr
     completed = build_models(folder, db_path, "+stg_items", options=("--encoding", "latin-1"))
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert query(db_path, "select name from stg_items where item_id = 'I000'") == [("Café crème",)]
+    # Windows-1252 writes '€' as 0x80, which DuckDB's Latin-1 decoder refuses.
+    items[1]["name"] = "Mug, 5 € off"
+    write_csv(folder / "items.txt", header, items, encoding="cp1252")
+    completed = build_models(folder, db_path, "+stg_items", options=("--encoding", "latin-1"))
+    assert completed.returncode == 1
+    assert "items.txt is not latin-1: line 3 holds byte 0x80" in completed.stderr
+    assert "Save it as UTF-8 under the same name (e.g. iconv -f cp1252" in completed.stderr
+    assert_no_stack_trace(completed)
+
+
+def test_excel_unicode_text_reads_without_an_option(tmp_path):
+    """Excel's "Unicode Text" export: tab-separated UTF-16 behind a byte-order mark."""
+    folder = tiny_shop(tmp_path / "shop")
+    rows = {}
+    for name in ("events", "items", "customers"):
+        with (folder / f"{name}.csv").open(newline="") as handle:
+            rows[name] = list(csv.reader(handle))
+        (folder / f"{name}.csv").unlink()
+    rows["items"][1][1] = "Café € crème"
+
+    def save(name: str, encoding: str) -> None:
+        with (folder / f"{name}.txt").open("w", encoding=encoding, newline="") as handle:
+            if encoding == "utf-16-le":
+                handle.write("\ufeff")
+            csv.writer(handle, delimiter="\t").writerows(rows[name])
+
+    for name in rows:
+        save(name, "utf-16-le")
+    db_path = tmp_path / "w.duckdb"
+    completed = build_models(folder, db_path, "+stg_items", "+stg_events")
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert "The CSV files begin with a UTF-16 byte-order mark: read as utf-16." in completed.stdout
+    assert query(db_path, "select name from stg_items where item_id = 'I000'") == [
+        ("Café € crème",)
+    ]
+    assert query(db_path, "select count(*) from stg_events") == [(len(rows["events"]) - 1,)]
+    # One file saved as UTF-8 again: one encoding cannot read both, said before dbt runs.
+    save("customers", "utf-8")
+    completed = build_models(folder, db_path, "+stg_items")
+    assert completed.returncode == 2
+    assert (
+        "error: CSV files in two encodings: events.txt, items.txt begin with a UTF-16 "
+        "byte-order mark, customers.txt not."
+    ) in completed.stderr
+    assert_no_stack_trace(completed)
 
 
 @pytest.mark.parametrize(
