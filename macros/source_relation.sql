@@ -167,7 +167,7 @@
     {%- set path = "'" ~ dbt.escape_single_quotes(location) ~ "'" -%}
     {%- set file_format = location_format(location) -%}
     {%- if file_format == 'csv' -%}
-        {{ duckdb_csv_relation(path) }}
+        {{ duckdb_csv_relation(path, source_name) }}
     {%- elif file_format == 'json' -%}
         {{ json_as_text(path, source_name) }}
     {%- else -%}

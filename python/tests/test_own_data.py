@@ -341,6 +341,35 @@ def test_latin1_text_reads_with_the_encoding_option_its_error_names(tmp_path):
     assert_no_stack_trace(completed)
 
 
+def test_report_lines_above_the_header_are_skipped_and_an_empty_file_is_named(tmp_path):
+    """Reports put a title and their date range above the header, some with the delimiter in
+    them. Every row reads as from the plain file; before, the first title line was read as
+    a one-name header, which lacked every required column. A file with no byte (not even its
+    header) stops the build with a line naming it, not DuckDB's sniffer message."""
+    folder = tiny_shop(tmp_path / "shop")
+    plain = {name: (folder / f"{name}.csv").read_text() for name in ("events", "items")}
+    (folder / "events.csv").write_text(
+        "Sales report,,,\nFrom,2024-01-01,To,2024-04-30\n\n" + plain["events"]
+    )
+    (folder / "items.csv").write_text("Product list (all shops)\n" + plain["items"])
+    db_path = tmp_path / "w.duckdb"
+    completed = build_models(folder, db_path, "+stg_events", "+stg_events_quarantine", "+stg_items")
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert query(db_path, "select count(*) from stg_events") == [
+        (len(plain["events"].splitlines()) - 1,)
+    ]
+    assert query(db_path, "select count(*) from stg_events_quarantine") == [(0,)]
+    assert query(db_path, "select count(*), min(item_id) from stg_items") == [(ITEMS, "I000")]
+    (folder / "customers.csv").write_bytes(b"")
+    completed = build_models(folder, db_path, "+stg_customers")
+    assert completed.returncode == 1
+    assert (
+        f"CSV file '{folder / 'customers.csv'}' is empty (0 bytes): export it again with its "
+        "header line at least."
+    ) in completed.stdout
+    assert_no_stack_trace(completed)
+
+
 def test_excel_unicode_text_reads_without_an_option(tmp_path):
     """Excel's "Unicode Text" export: tab-separated UTF-16 behind a byte-order mark."""
     folder = tiny_shop(tmp_path / "shop")
