@@ -1,8 +1,8 @@
-{#- A CSV file as a relation of text columns, one per header name, and one more,
+{#- CSV files as a relation of text columns, one per header name, and one more,
     extra_fields_column(): the fields a line has beyond the header, joined by the delimiter
     (NULL when it has none, or only empty ones). DuckDB's reader drops a longer line's extra
     fields without a word when strict_mode is off, as the damaged lines exports write need:
-    a price split by an unquoted decimal comma ('12,50') read as 12. So the file's dialect
+    a price split by an unquoted decimal comma ('12,50') read as 12. So each file's dialect
     is sniffed first, and the file is read with one more column than the sniffer saw. A
     column the sniffer named 'column<N>' after the header's is one it saw only in longer
     lines: extra fields too.
@@ -10,68 +10,115 @@
     too: without null_padding, three such lines among 54,951 made the sniffer read the whole
     header as one column, and in a small file the sniffer gave up unless strict_mode was off.
     DuckDB pads only in its serial reader when a quoted field holds a newline (a product
-    description), hence parallel = false (3M rows: 0.53 s against 0.3 s). -#}
+    description), hence parallel = false (3M rows: 0.53 s against 0.3 s).
+    A glob's files are read by column name: with the columns given, DuckDB binds a file's
+    fields by position, so a column that a later export moved, added or dropped was read
+    into its neighbour's place. Files whose headers and dialects agree are read together,
+    and those reads are combined by name. -#}
 {% macro duckdb_csv_relation(path, source_name) %}
     {%- set options = "header = true, null_padding = true, strict_mode = false, encoding = '"
         ~ csv_encoding() ~ "'" -%}
     {%- if not probes_sources() -%}
         {{ return("read_csv(" ~ path ~ ", all_varchar = true, parallel = false, " ~ options ~ ")") }}
     {%- endif -%}
-    {%- set sniffed = csv_dialect(first_csv_file(path), options) -%}
-    {#- Lines above the header (a report's title and date range) made the padded sniff read the
-        first of them as a header with names missing. Without padding, the sniffer skips
-        them, but it also takes a long line late in the file for the header: its header is
-        taken only when it names more of source_name's contract columns. -#}
-    {%- if sniffed.header_length < sniffed.names | length -%}
-        {%- set unpadded = csv_dialect(first_csv_file(path), options | replace(
-            "null_padding = true", "null_padding = false")) -%}
-        {%- if unpadded.skip_rows > sniffed.skip_rows
-            and contract_column_count(source_name, unpadded.names[:unpadded.header_length])
-                > contract_column_count(source_name, sniffed.names[:sniffed.header_length]) -%}
-            {%- set sniffed = unpadded -%}
+    {%- set files = nonempty_csv_files(path) -%}
+    {%- set first = header_dialect(files[0], source_name, options, '') -%}
+    {%- set groups = {} -%}
+    {%- for file in files[1:] -%}
+        {#- The first file's sample sets the dialect; the others' headers need fewer lines. -#}
+        {%- set dialect = header_dialect(file, source_name, options, ', sample_size = 2048') -%}
+        {%- if dialect != first -%}
+            {%- do groups.setdefault(tojson(dialect), []).append(file) -%}
         {%- endif -%}
+    {%- endfor -%}
+    {%- if not groups -%}
+        {{ return(csv_read(path, first, options)) }}
     {%- endif -%}
-    {%- set names, characters = sniffed.names, sniffed.characters -%}
-    {%- set dialect = [] -%}
+    {%- set reads = [] -%}
+    {%- set others = [] -%}
+    {%- for members in groups.values() -%}
+        {%- do others.extend(members) -%}
+    {%- endfor -%}
+    {%- do reads.append(csv_read(file_list(files | reject('in', others) | list), first, options)) -%}
+    {%- for key, members in groups.items() -%}
+        {%- do reads.append(csv_read(file_list(members), fromjson(key), options)) -%}
+    {%- endfor -%}
+    {{ return("(" ~ reads | join(" union all by name ") ~ ")") }}
+{% endmacro %}
+
+{#- A DuckDB list literal of file names. -#}
+{% macro file_list(files) %}
+    {%- set quoted = [] -%}
+    {%- for file in files -%}
+        {%- do quoted.append("'" ~ dbt.escape_single_quotes(file) ~ "'") -%}
+    {%- endfor -%}
+    {{ return("[" ~ quoted | join(", ") ~ "]") }}
+{% endmacro %}
+
+{#- The relation of files (a quoted path or glob, or a list literal) read in dialect. -#}
+{% macro csv_read(files, dialect, options) %}
+    {%- set names, characters = dialect.names, dialect.characters -%}
+    {%- set settings = [] -%}
     {%- for option in ['delim', 'quote', 'escape', 'new_line', 'comment'] -%}
         {%- set character = '' if characters[loop.index0] == '(empty)' else characters[loop.index0] -%}
         {%- if option != 'new_line' or character -%}
-            {%- do dialect.append(option ~ " = '" ~ dbt.escape_single_quotes(character) ~ "'") -%}
+            {%- do settings.append(option ~ " = '" ~ dbt.escape_single_quotes(character) ~ "'") -%}
         {%- endif -%}
     {%- endfor -%}
     {%- set columns, selected, extra = [], [], [] -%}
-    {%- for name in names[:sniffed.header_length] -%}
+    {%- for name in names[:dialect.header_length] -%}
         {%- do columns.append("'" ~ dbt.escape_single_quotes(name) ~ "': 'VARCHAR'") -%}
         {%- do selected.append('"' ~ name | replace('"', '""') ~ '"') -%}
     {%- endfor -%}
-    {%- for number in range(names | length - sniffed.header_length + 1) -%}
+    {%- for number in range(names | length - dialect.header_length + 1) -%}
         {%- do columns.append("'retail_recs_extra_field_" ~ loop.index ~ "': 'VARCHAR'") -%}
         {%- do extra.append("retail_recs_extra_field_" ~ loop.index) -%}
     {%- endfor -%}
     {%- do selected.append("nullif(concat_ws('" ~ dbt.escape_single_quotes(characters[0])
         ~ "', " ~ extra | join(', ') ~ "), '') as " ~ extra_fields_column()) -%}
     {{ return(
-        "(select " ~ selected | join(', ') ~ " from read_csv(" ~ path ~ ", auto_detect = false, "
-        ~ dialect | join(', ') ~ ", skip = " ~ sniffed.skip_rows ~ ", columns = {"
+        "(select " ~ selected | join(', ') ~ " from read_csv(" ~ files ~ ", auto_detect = false, "
+        ~ settings | join(', ') ~ ", skip = " ~ dialect.skip_rows ~ ", columns = {"
         ~ columns | join(', ') ~ "}, parallel = false, " ~ options ~ "))"
     ) }}
 {% endmacro %}
 
-{#- The first file of path (a literal, a file or a glob) that holds a byte, quoted: DuckDB's
-    sniffer reads one file, and an empty one (a day without orders) has no header to find.
-    Files with no byte at all stop the build naming them. -#}
-{% macro first_csv_file(path) %}
+{#- The files of path (a quoted file or glob) that hold a byte, in name order: DuckDB's sniffer
+    finds no header in an empty one (a day without orders), which holds no row either. Files
+    with no byte at all stop the build naming them. -#}
+{% macro nonempty_csv_files(path) %}
     {%- set files = run_query(
-        "select count(*) as files, min(filename) filter (where size > 0) as first"
-        ~ " from read_blob(" ~ path ~ ")"
+        "select count(*) as files, to_json(coalesce(list(filename order by filename)"
+        ~ " filter (where size > 0), [])) as nonempty from read_blob(" ~ path ~ ")"
     ).rows[0] -%}
-    {%- if files['first'] is none -%}
+    {%- set nonempty = fromjson(files['nonempty']) -%}
+    {%- if not nonempty -%}
         {{ exceptions.raise_compiler_error(
             "CSV file " ~ path ~ (" is empty (0 bytes)" if files['files'] == 1 else " matches "
             ~ files['files'] ~ " files, all empty (0 bytes)") ~ ": export it again with its"
             ~ " header line at least. See README.md, section 'The input contract'.") }}
     {%- endif -%}
-    {{ return("'" ~ dbt.escape_single_quotes(files['first']) ~ "'") }}
+    {{ return(nonempty) }}
+{% endmacro %}
+
+{#- The dialect of one CSV file (macro csv_dialect) with its header found. Lines above the
+    header (a report's title and date range) made the padded sniff read the first of them as
+    a header with names missing. Without padding, the sniffer skips them, but it also takes a
+    long line late in the file for the header: its header is taken only when it names more
+    of source_name's contract columns. -#}
+{% macro header_dialect(file, source_name, options, sample) %}
+    {%- set quoted = "'" ~ dbt.escape_single_quotes(file) ~ "'" -%}
+    {%- set padded = csv_dialect(quoted, options ~ sample) -%}
+    {%- if padded.header_length < padded.names | length -%}
+        {%- set unpadded = csv_dialect(quoted, (options ~ sample) | replace(
+            "null_padding = true", "null_padding = false")) -%}
+        {%- if unpadded.skip_rows > padded.skip_rows
+            and contract_column_count(source_name, unpadded.names[:unpadded.header_length])
+                > contract_column_count(source_name, padded.names[:padded.header_length]) -%}
+            {{ return(unpadded) }}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(padded) }}
 {% endmacro %}
 
 {#- DuckDB's sniff of one CSV file: its characters (delimiter, quote, escape, line end,

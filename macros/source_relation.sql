@@ -171,7 +171,7 @@
     {%- elif file_format == 'json' -%}
         {{ json_as_text(path, source_name) }}
     {%- else -%}
-        read_parquet({{ path }})
+        read_parquet({{ path }}, union_by_name = true)
     {%- endif -%}
 {% endmacro %}
 

@@ -14,6 +14,7 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
 
@@ -855,3 +856,58 @@ def test_a_spreadsheet_workbook_is_one_line_asking_for_csv(tmp_path):
     assert "is a spreadsheet workbook, which is not read: save the sheet as CSV" in (
         completed.stdout + completed.stderr
     )
+
+
+def test_a_glob_of_exports_reads_each_file_by_column_name(tmp_path):
+    """A location glob over monthly exports whose columns drifted: one writes them in another
+    order, one drops channel and session_id and adds a currency, one has no byte. Every
+    event reads with its own quantity and price, and no line is extra_fields. (DuckDB binds a
+    file's fields by position when the columns are given, so a moved column read into its
+    neighbour's place; Parquet stopped at the first file lacking a column.)"""
+    folder = tiny_shop(tmp_path / "shop")
+    with (folder / "events.csv").open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    third = len(rows) // 3
+    reordered = ("channel", *EVENT_COLUMNS[:7], "unit_price", "quantity")
+    drifted = (*(c for c in EVENT_COLUMNS if c not in ("channel", "session_id")), "currency")
+    write_csv(exports / "events_1.csv", EVENT_COLUMNS, rows[:third])
+    write_csv(exports / "events_2.csv", reordered, rows[third : 2 * third])
+    last = [
+        {**{c: row[c] for c in drifted if c != "currency"}, "currency": "GBP"}
+        for row in rows[2 * third :]
+    ]
+    write_csv(exports / "events_3.csv", drifted, last)
+    (exports / "events_4.csv").write_bytes(b"")
+    expected = {
+        row["event_id"]: (int(row["quantity"]), float(row["unit_price"]))
+        for row in rows
+        if row["event_type"] == "purchase"
+    }
+    picked = "select event_id, quantity, unit_price from stg_events where event_type = 'purchase'"
+    for pattern in ("events_*.csv", "events_*.parquet"):
+        if pattern.endswith(".parquet"):
+            with duckdb.connect() as connection:
+                for number in (1, 2, 3):
+                    connection.execute(
+                        f"copy (select * from read_csv('{exports}/events_{number}.csv', "
+                        f"all_varchar = true)) to '{exports}/events_{number}.parquet'"
+                    )
+        db_path = tmp_path / f"{pattern[-7:]}.duckdb"
+        location = {"retail_recs__events_location": str(exports / pattern)}
+        completed = build_models(
+            folder,
+            db_path,
+            "+stg_events",
+            "+stg_events_quarantine",
+            options=("--vars", json.dumps(location)),
+        )
+        assert_no_stack_trace(completed)
+        assert completed.returncode == 0, completed.stdout[-3000:]
+        assert query(db_path, "select count(*) from stg_events_quarantine") == [(0,)], pattern
+        assert query(db_path, "select count(*) from stg_events") == [(len(rows),)], pattern
+        purchases = {
+            event_id: (quantity, price) for event_id, quantity, price in query(db_path, picked)
+        }
+        assert purchases == expected, pattern
