@@ -101,24 +101,47 @@
     {{ return(nonempty) }}
 {% endmacro %}
 
-{#- The dialect of one CSV file (macro csv_dialect) with its header found. Lines above the
-    header (a report's title and date range) made the padded sniff read the first of them as
-    a header with names missing. Without padding, the sniffer skips them, but it also takes a
-    long line late in the file for the header: its header is taken only when it names more
-    of source_name's contract columns. -#}
+{#- The dialect of one CSV file (macro csv_dialect) with its header found. DuckDB's sniffer,
+    lenient as damaged files need (null_padding, strict_mode off), read the first of a
+    report's title lines as a header with names missing, and took a file of quoted fields
+    between pipes for one column split by commas; unpadded, it skipped the titles but failed
+    on the pipes. So where the header it found has unnamed columns or names no contract
+    column, the file's first lines are searched for the header (macro header_line), and
+    the file is sniffed again from there with that delimiter. -#}
 {% macro header_dialect(file, source_name, options) %}
     {%- set quoted = "'" ~ dbt.escape_single_quotes(file) ~ "'" -%}
-    {%- set padded = csv_dialect(quoted, options) -%}
-    {%- if padded.header_length < padded.names | length -%}
-        {%- set unpadded = csv_dialect(quoted, options | replace(
-            "null_padding = true", "null_padding = false")) -%}
-        {%- if unpadded.skip_rows > padded.skip_rows
-            and contract_column_count(source_name, unpadded.names[:unpadded.header_length])
-                > contract_column_count(source_name, padded.names[:padded.header_length]) -%}
-            {{ return(unpadded) }}
+    {%- set sniffed = csv_dialect(quoted, options) -%}
+    {%- set named = contract_column_count(source_name, sniffed.names[:sniffed.header_length]) -%}
+    {%- if sniffed.header_length < sniffed.names | length or named == 0 -%}
+        {%- set header = header_line(quoted, source_name, sniffed.characters[0], options) -%}
+        {%- if header.named > named -%}
+            {{ return(csv_dialect(quoted, options ~ ", skip = " ~ header.skip ~ ", delim = '"
+                ~ dbt.escape_single_quotes(header.delimiter) ~ "'")) }}
         {%- endif -%}
     {%- endif -%}
-    {{ return(padded) }}
+    {{ return(sniffed) }}
+{% endmacro %}
+
+{#- Among the first 30 lines of file, the one that names the most contract columns of
+    source_name when split by the sniffed delimiter or a usual one: {skip: the lines above
+    it, delimiter, named: how many}. The lines are read as text, which no damage stops. -#}
+{% macro header_line(file, source_name, sniffed_delimiter, options) %}
+    {%- set lines = run_query(
+        "select line from read_csv(" ~ file ~ ", header = false, auto_detect = false,"
+        ~ " columns = {'line': 'VARCHAR'}, delim = chr(31), quote = '', escape = '',"
+        ~ " parallel = false, " ~ options | replace("header = true, ", "") ~ ") limit 30"
+    ).columns[0].values() -%}
+    {%- set best = namespace(skip=0, delimiter=sniffed_delimiter, named=0) -%}
+    {%- for line in lines -%}
+        {%- set skip = loop.index0 -%}
+        {%- for delimiter in [sniffed_delimiter, ',', ';', '\t', '|'] -%}
+            {%- set named = contract_column_count(source_name, (line or '').split(delimiter)) -%}
+            {%- if named > best.named -%}
+                {%- set best.skip, best.delimiter, best.named = skip, delimiter, named -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return({'skip': best.skip, 'delimiter': best.delimiter, 'named': best.named}) }}
 {% endmacro %}
 
 {#- DuckDB's sniff of one CSV file: its characters (delimiter, quote, escape, line end,

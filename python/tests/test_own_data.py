@@ -344,18 +344,27 @@ def test_latin1_text_reads_with_the_encoding_option_its_error_names(tmp_path):
 
 def test_report_lines_above_the_header_are_skipped_and_an_empty_file_is_named(tmp_path):
     """Reports put a title and their date range above the header, some with the delimiter in
-    them. Every row reads as from the plain file; before, the first title line was read as
-    a one-name header, which lacked every required column. A file with no byte (not even its
-    header) stops the build with a line naming it, not DuckDB's sniffer message."""
+    them, and some exports quote every field between pipes. Every row reads as from the plain
+    file; before, the first title line was read as a one-name header, and the pipes as one
+    column split by commas, both lacking every required column. A file with no byte (not
+    even its header) stops the build with a line naming it, not DuckDB's sniffer message."""
     folder = tiny_shop(tmp_path / "shop")
     plain = {name: (folder / f"{name}.csv").read_text() for name in ("events", "items")}
     (folder / "events.csv").write_text(
         "Sales report,,,\nFrom,2024-01-01,To,2024-04-30\n\n" + plain["events"]
     )
     (folder / "items.csv").write_text("Product list (all shops)\n" + plain["items"])
+    with (folder / "customers.csv").open(newline="") as handle:
+        people = list(csv.reader(handle))
+    with (folder / "customers.csv").open("w", newline="") as handle:
+        csv.writer(handle, delimiter="|", quoting=csv.QUOTE_ALL).writerows(people)
     db_path = tmp_path / "w.duckdb"
-    completed = build_models(folder, db_path, "+stg_events", "+stg_events_quarantine", "+stg_items")
+    completed = build_models(
+        folder, db_path, "+stg_events", "+stg_events_quarantine", "+stg_items", "+stg_customers"
+    )
     assert completed.returncode == 0, completed.stdout[-3000:]
+    people_read = "select count(*), min(user_id), count(*) filter (where has_valid_email)"
+    assert query(db_path, people_read + " from stg_customers") == [(CUSTOMERS, "C000", CUSTOMERS)]
     assert query(db_path, "select count(*) from stg_events") == [
         (len(plain["events"].splitlines()) - 1,)
     ]
