@@ -22,26 +22,16 @@
     {%- if not probes_sources() -%}
         {{ return("read_csv(" ~ path ~ ", all_varchar = true, parallel = false, " ~ options ~ ")") }}
     {%- endif -%}
-    {%- set files = nonempty_csv_files(path) -%}
-    {%- set first = header_dialect(files[0], source_name, options) -%}
     {%- set groups = {} -%}
-    {%- for file in files[1:] -%}
-        {%- set dialect = header_dialect(file, source_name, options) -%}
-        {%- if dialect != first -%}
-            {%- do groups.setdefault(tojson(dialect), []).append(file) -%}
-        {%- endif -%}
+    {%- for file in nonempty_csv_files(path) -%}
+        {%- do groups.setdefault(tojson(header_dialect(file, source_name, options)), []).append(file) -%}
     {%- endfor -%}
-    {%- if not groups -%}
-        {{ return(csv_read(path, first, options)) }}
+    {%- if groups | length == 1 -%}
+        {{ return(csv_read(path, fromjson(groups.keys() | first), options)) }}
     {%- endif -%}
     {%- set reads = [] -%}
-    {%- set others = [] -%}
-    {%- for members in groups.values() -%}
-        {%- do others.extend(members) -%}
-    {%- endfor -%}
-    {%- do reads.append(csv_read(file_list(files | reject('in', others) | list), first, options)) -%}
-    {%- for key, members in groups.items() -%}
-        {%- do reads.append(csv_read(file_list(members), fromjson(key), options)) -%}
+    {%- for dialect, members in groups.items() -%}
+        {%- do reads.append(csv_read(file_list(members), fromjson(dialect), options)) -%}
     {%- endfor -%}
     {{ return("(" ~ reads | join(" union all by name ") ~ ")") }}
 {% endmacro %}
