@@ -233,15 +233,27 @@
     {%- endif -%}
 {% endmacro %}
 
-{#- var retail_recs__csv_encoding, checked to be a plain encoding name. -#}
+{#- var retail_recs__csv_encoding as DuckDB's CSV reader names it: utf-8, utf-16 or latin-1,
+    the only ones it reads without its encodings extension, which needs a download. The
+    spellings people write (UTF8, latin1, ISO-8859-1, utf-16le) are those; any other stops the
+    build saying what to do, where DuckDB would suggest installing the extension. -#}
 {% macro csv_encoding() %}
-    {%- set encoding = var('retail_recs__csv_encoding') -%}
-    {%- if not modules.re.fullmatch('[A-Za-z0-9_-]+', encoding | string) -%}
-        {{ exceptions.raise_compiler_error(
-            "var retail_recs__csv_encoding must be an encoding name such as utf-8 or latin-1, got "
-            ~ encoding) }}
+    {%- set given = var('retail_recs__csv_encoding') | string -%}
+    {%- set spelled = modules.re.sub('[^a-z0-9]', '', given | lower) -%}
+    {%- set readable = {
+        'utf8': 'utf-8', 'utf16': 'utf-16', 'utf16le': 'utf-16',
+        'latin1': 'latin-1', 'iso88591': 'latin-1', 'l1': 'latin-1'
+    } -%}
+    {%- if spelled in readable -%}
+        {{ return(readable[spelled]) }}
     {%- endif -%}
-    {{ return(encoding) }}
+    {{ exceptions.raise_compiler_error(
+        "var retail_recs__csv_encoding must be utf-8, utf-16 (little-endian) or latin-1, the "
+        ~ "encodings DuckDB's CSV reader reads, got '" ~ given ~ "'. " ~ (
+            "Windows-1252 is latin-1 but for bytes 0x80-0x9F (the euro sign, curly quotes): use "
+            ~ "latin-1 if the files hold none, else save them as UTF-8 (iconv -f cp1252 -t utf-8)."
+            if spelled in ('cp1252', 'windows1252', 'win1252', 'ansi') else
+            "Save the files as UTF-8 (e.g. iconv -f <their encoding> -t utf-8).")) }}
 {% endmacro %}
 
 {#- Spark: a Parquet file or folder by absolute path or URI. A view keeps the path as written,

@@ -329,7 +329,8 @@ def test_latin1_text_reads_with_the_encoding_option_its_error_names(tmp_path):
         f"error: {folder / 'items.txt'} is not utf-8: line 2 holds byte 0xE9. If it is "
         "Latin-1, build with --encoding latin-1 (var retail_recs__csv_encoding)"
     ) in completed.stderr
-    completed = build_models(folder, db_path, "+stg_items", options=("--encoding", "latin-1"))
+    # Spelled as Python and iconv spell it: DuckDB knows only 'latin-1'.
+    completed = build_models(folder, db_path, "+stg_items", options=("--encoding", "ISO-8859-1"))
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert query(db_path, "select name from stg_items where item_id = 'I000'") == [("Café crème",)]
     # Windows-1252 writes '€' as 0x80, which DuckDB's Latin-1 decoder refuses.
@@ -339,6 +340,13 @@ def test_latin1_text_reads_with_the_encoding_option_its_error_names(tmp_path):
     assert completed.returncode == 1
     assert "items.txt is not latin-1: line 3 holds byte 0x80" in completed.stderr
     assert "Save it as UTF-8 under the same name (e.g. iconv -f cp1252" in completed.stderr
+    # DuckDB reads no Windows-1252 without an extension it would download.
+    completed = build_models(folder, db_path, "+stg_items", options=("--encoding", "cp1252"))
+    assert completed.returncode == 1
+    assert (
+        "var retail_recs__csv_encoding must be utf-8, utf-16 (little-endian) or latin-1, the "
+        "encodings DuckDB's CSV reader reads, got 'cp1252'. Windows-1252 is latin-1 but for"
+    ) in completed.stdout
     assert_no_stack_trace(completed)
 
 
