@@ -77,7 +77,8 @@ def utf16_encoding(variables: Mapping[str, object], encoding: str) -> str | None
     """
     if str(encoding).lower() not in UTF8_NAMES:
         return None
-    marks = {path: byte_order_mark(path) for path in csv_files(variables)}
+    # An empty file (a day without orders in a glob) has no mark and no text to disagree.
+    marks = {path: byte_order_mark(path) for path in csv_files(variables) if path.stat().st_size}
     big_endian = [path.name for path, mark in marks.items() if mark == "utf-16-be"]
     if big_endian:
         raise ValueError(

@@ -27,6 +27,10 @@ def test_utf16_marks_choose_utf16_only_when_every_csv_file_has_one(tmp_path):
     variables["retail_recs__customers_location"] = str(tmp_path / "customers.parquet")
     assert encodings.utf16_encoding(variables, "utf-8") == "utf-16"
     assert encodings.utf16_encoding(variables, "UTF8") == "utf-16"
+    # A glob's empty file has no mark and holds no text.
+    (tmp_path / "events_empty.tsv").write_bytes(b"")
+    globbed = {**variables, "retail_recs__events_location": str(tmp_path / "events*.tsv")}
+    assert encodings.utf16_encoding(globbed, "utf-8") == "utf-16"
     # An encoding the shop chose is kept.
     assert encodings.utf16_encoding(variables, "latin-1") is None
     # A Parquet source is not read as text; a UTF-8 mark is UTF-8.
