@@ -1,7 +1,9 @@
 {#- The two duplicate rules of an event source, from one ordering of each event_id's rows:
     valid rows first, then by content. Identical rows are ties, so row_number > rank marks
     the extra copies ('exact_duplicate'), and among valid rows dense_rank > 1 marks a
-    different, later version of the same id ('repeated_event_id'). Renders the CTEs
+    different, later version of the same id ('repeated_event_id'). A blank row (rule
+    'blank_row', macro is_blank_row) is named as such first: 500 empty spreadsheet rows are
+    no 499 copies of an event. Renders the CTEs
     versions_ranked and classified (which adds rejection_reason) over the CTE named
     checked_rows, which has event_id, row_rejection_reason and the content_columns. -#}
 {% macro duplicate_rule_ctes(checked_rows, content_columns) %}
@@ -24,6 +26,7 @@ classified as (
     select
         *,
         case
+            when row_rejection_reason = 'blank_row' then row_rejection_reason
             when version_row_number > version_rank then 'exact_duplicate'
             when row_rejection_reason is not null then row_rejection_reason
             when version_dense_rank > 1 then 'repeated_event_id'

@@ -59,6 +59,20 @@
     'opted out', 'opted-out', 'opt-out'
 {%- endmacro %}
 
+{#- Whether every one of columns (SQL expressions, any type) is NULL or blank: a spreadsheet's
+    empty row, which a CSV export writes as a line of delimiters (',,,,'), or an all-NULL
+    record. Callers list every field of the raw row, extra_fields too, with the column that
+    is most often filled first (the rest are read only where it is blank); rule 'blank_row'
+    of seed rejection_reasons names such rows before any other. -#}
+{% macro is_blank_row(columns) %}
+    (
+    {%- for column in columns %}
+        {{ clean_text('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') }} is null
+        {%- if not loop.last %} and {% endif %}
+    {%- endfor %}
+    )
+{% endmacro %}
+
 {#- An id compared loosely (upper case, no spaces): only to count near-misses, never to join. -#}
 {% macro loose_id(expression) %}
     upper(replace({{ expression }}, ' ', ''))

@@ -24,6 +24,10 @@ parsed as (
         {{ parse_timestamp_utc(clean_text('event_at'), 'date_order.day_first') }} as event_at,
         {{ clean_id('order_id') }} as order_id,
         {{ parse_number(clean_text('order_value'), 'number_format.decimal_comma') }} as order_value,
+        {{ is_blank_row([
+            'events.event_id', 'events.campaign_id', 'events.user_id', 'events.event_type',
+            'events.event_at', 'events.order_id', 'events.order_value', 'events.extra_fields'
+        ]) }} as is_blank_row,
         events.event_type as raw_event_type,
         events.event_at as raw_event_at,
         events.order_value as raw_order_value,
@@ -37,6 +41,7 @@ row_rules_checked as (
     select
         parsed.*,
         case
+            when parsed.is_blank_row then 'blank_row'
             when parsed.extra_fields is not null then 'extra_fields'
             when parsed.event_id is null then 'missing_event_id'
             when parsed.user_id is null then 'missing_user_id'

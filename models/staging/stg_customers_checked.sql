@@ -38,6 +38,10 @@ parsed as (
         signup_at as raw_signup_at,
         birth_year as raw_birth_year,
         extra_fields,
+        {{ is_blank_row([
+            'user_id', 'email_sha256', 'phone_sha256', 'country', 'city', 'signup_at', 'birth_year',
+            'gender', 'email_opt_in', 'sms_opt_in', 'extra_fields'
+        ]) }} and not has_email and not has_phone as is_blank_row,
         copy_number
     from (
         select
@@ -56,6 +60,7 @@ row_rules_checked as (
     select
         *,
         case
+            when is_blank_row then 'blank_row'
             when copy_number > 1 then 'exact_duplicate'
             when extra_fields is not null then 'extra_fields'
             when user_id is null then 'missing_user_id'

@@ -138,6 +138,11 @@ row_rules_checked as (
     select
         parsed.*,
         case
+            when {{ is_blank_row([
+                'parsed.raw_event_id', 'parsed.raw_user_id', 'parsed.raw_item_id', 'parsed.raw_event_type',
+                'parsed.raw_event_at', 'parsed.raw_session_id', 'parsed.raw_order_id', 'parsed.raw_quantity',
+                'parsed.raw_unit_price', 'parsed.raw_channel', 'parsed.extra_fields'
+            ]) }} then 'blank_row'
             when parsed.extra_fields is not null then 'extra_fields'
             when parsed.event_id is null then 'missing_event_id'
             when parsed.user_id is null and parsed.order_id is null then 'missing_user_id'

@@ -33,6 +33,9 @@ parsed as (
         price as raw_price,
         is_active as raw_is_active,
         extra_fields,
+        {{ is_blank_row([
+            'item_id', 'name', 'category', 'brand', 'price', 'description', 'is_active', 'extra_fields'
+        ]) }} as is_blank_row,
         copy_number
     from copies_numbered
     cross join {{ decimal_separator(ref('base_items'), ['price']) }} as number_format
@@ -42,6 +45,7 @@ row_rules_checked as (
     select
         parsed.*,
         case
+            when parsed.is_blank_row then 'blank_row'
             when parsed.copy_number > 1 then 'exact_duplicate'
             when parsed.extra_fields is not null then 'extra_fields'
             when parsed.item_id is null then 'missing_item_id'

@@ -46,6 +46,7 @@ READABLE_PRICES = (
     ("price-pound", "£24.00", 24.0),
     ("price-euro-spaced", "€ 3.5", 3.5),
 )
+BLANK_ROWS = 3
 EVENT_COLUMNS = (
     "event_id",
     "user_id",
@@ -184,8 +185,9 @@ def assert_no_stack_trace(completed: subprocess.CompletedProcess) -> None:
 @pytest.fixture(scope="module")
 def damaged_shop(tmp_path_factory) -> tuple[Path, Path]:
     """The tiny shop plus one damaged copy of a clean purchase per kind of damage, copies whose
-    prices carry a currency symbol or thousands commas, and an event whose customer id differs
-    from the customer file's only in case."""
+    prices carry a currency symbol or thousands commas, an event whose customer id differs
+    from the customer file's only in case, and the empty rows a spreadsheet leaves at the end
+    (lines of commas)."""
     folder = tiny_shop(tmp_path_factory.mktemp("shop"))
     with (folder / "events.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -195,6 +197,7 @@ def damaged_shop(tmp_path_factory) -> tuple[Path, Path]:
     for event_id, written, _ in READABLE_PRICES:
         rows.append({**purchase, "unit_price": written, "event_id": event_id})
     rows.append({**purchase, "event_id": "lower-case-customer", "user_id": "c001"})
+    rows += [{}] * BLANK_ROWS
     write_csv(folder / "events.csv", EVENT_COLUMNS, rows)
     db_path = tmp_path_factory.mktemp("shop_db") / "shop.duckdb"
     completed = build(folder, db_path, env=SALTS)
@@ -269,6 +272,9 @@ def test_each_damaged_value_is_quarantined_with_its_reason(damaged_shop):
     reasons = dict(query(db_path, "select event_id, rejection_reason from stg_events_quarantine"))
     for event_id, _, reason in DAMAGED_PURCHASES:
         assert reasons.get(event_id) == reason, event_id
+    # Empty rows are named as such, not as a missing id and copies of it.
+    blank = "select rejection_reason, count(*) from stg_events_quarantine where event_id is null"
+    assert query(db_path, blank + " group by rejection_reason") == [("blank_row", BLANK_ROWS)]
     (reconciled,) = query(
         db_path, "select bool_and(is_reconciled) from data_quality_reconciliation"
     )
