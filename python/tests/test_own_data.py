@@ -433,14 +433,23 @@ def test_excel_unicode_text_reads_without_an_option(tmp_path):
 
 @pytest.mark.parametrize(
     "shape",
-    ["no_events", "one_customer", "views_only", "every_item_inactive"],
+    ["no_events", "one_customer", "views_only", "every_item_inactive", "order_number_as_event_id"],
 )
 def test_degenerate_shops_build_or_say_what_is_missing(tmp_path, shape):
     """A shop with no events, one customer, no purchase, or no active item: the build passes
-    with empty lists and says why in build_warnings."""
+    with empty lists and says why in build_warnings. So does an export of order lines whose
+    event_id is the order number, which keeps one line per order: half its rows are
+    quarantined as repeated_event_id."""
     if shape == "no_events":
         folder = tiny_shop(tmp_path / "shop")
         write_csv(folder / "events.csv", EVENT_COLUMNS, [])
+    elif shape == "order_number_as_event_id":
+        folder = tiny_shop(tmp_path / "shop")
+        with (folder / "events.csv").open(newline="") as handle:
+            lines = [row for row in csv.DictReader(handle) if row["event_type"] == "purchase"]
+        write_csv(
+            folder / "events.csv", EVENT_COLUMNS, [{**r, "event_id": r["order_id"]} for r in lines]
+        )
     else:
         folder = tiny_shop(
             tmp_path / "shop",
@@ -458,8 +467,24 @@ def test_degenerate_shops_build_or_say_what_is_missing(tmp_path, shape):
         "one_customer": "too_few_customers",
         "views_only": "no_purchases",
         "every_item_inactive": "no_active_items",
+        "order_number_as_event_id": "rows_quarantined",
     }[shape]
     assert expected in warnings, warnings
+    if shape == "order_number_as_event_id":
+        (detail,) = query(
+            db_path, "select detail from build_warnings where warning = '" + expected + "'"
+        )[0]
+        repeated, raw = query(
+            db_path,
+            "select count(*), (select raw_rows from data_quality_reconciliation"
+            " where source_name = 'events') from stg_events_quarantine"
+            " where rejection_reason = 'repeated_event_id'",
+        )[0]
+        assert 0.2 * raw < repeated < raw
+        assert detail.startswith(
+            f"{round(100 * repeated / raw, 1)}% of the {raw} rows of events"
+        ), detail
+        assert f"{repeated} of them as repeated_event_id: Another valid row" in detail, detail
 
 
 def test_ids_that_are_contacts_fail_the_build_naming_where(tmp_path):

@@ -150,6 +150,52 @@ unread_yes_no_sources as (
     {%- endfor %}
 ),
 
+-- Sources of which more than var retail_recs__quarantine_warning_share of the rows (empty
+-- rows and erased customers' rows aside) are in quarantine, with the rule behind most of
+-- them: a column mapped wrongly (an order number as event_id, a date format no rule reads)
+-- passes the build with much of the shop's data left out, which only
+-- data_quality_rejections would show.
+quarantine_totals as (
+    select
+        rejections.source_name,
+        sum(case when rejections.rejection_reason = 'blank_row' then 0 else rejections.rejected_rows end)
+            as quarantined_rows,
+        max(source_rows.raw_rows) - max(source_rows.erased_rows)
+            - sum(case when rejections.rejection_reason = 'blank_row' then rejections.rejected_rows else 0 end)
+            as counted_rows
+    from {{ ref('data_quality_rejections') }} as rejections
+    inner join {{ ref('int_source_row_counts') }} as source_rows
+        on rejections.source_name = source_rows.source_name
+    group by rejections.source_name
+),
+
+quarantined_sources as (
+    select
+        quarantine_totals.source_name,
+        quarantine_totals.quarantined_rows,
+        quarantine_totals.counted_rows,
+        leading_reasons.rejection_reason as leading_reason,
+        leading_reasons.rejected_rows as leading_rows,
+        leading_reasons.description as leading_description
+    from quarantine_totals
+    inner join (
+        select
+            source_name,
+            rejection_reason,
+            rejected_rows,
+            description,
+            row_number() over (
+                partition by source_name order by rejected_rows desc, precedence
+            ) as reason_rank
+        from {{ ref('data_quality_rejections') }}
+        where rejection_reason <> 'blank_row'
+    ) as leading_reasons
+        on quarantine_totals.source_name = leading_reasons.source_name
+        and leading_reasons.reason_rank = 1
+    where quarantine_totals.quarantined_rows
+        > {{ number_var('retail_recs__quarantine_warning_share') }} * quarantine_totals.counted_rows
+),
+
 figures as (
     select *
     from customers
@@ -296,6 +342,19 @@ warnings as (
             || column_names || ' (such as ''' || example_value || ''') are no yes/no spelling the '
             || 'build reads: they were read as ' || read_as || '. Write them as yes or no.' as detail
     from unread_yes_no_sources
+
+    union all
+
+    select
+        'rows_quarantined' as warning,
+        'stg_' || source_name || ' and every model built on it' as affected_models,
+        cast(round(100 * quarantined_rows / cast(counted_rows as {{ type_double() }}), 1) as {{ dbt.type_string() }})
+            || '% of the ' || cast(counted_rows as {{ dbt.type_string() }}) || ' rows of '
+            || source_name || ' (empty rows aside) are in quarantine, '
+            || cast(leading_rows as {{ dbt.type_string() }}) || ' of them as ' || leading_reason
+            || ': ' || leading_description || ' Check how the export maps to the input '
+            || 'columns (data_quality_rejections, stg_' || source_name || '_quarantine).' as detail
+    from quarantined_sources
 
     union all
 
