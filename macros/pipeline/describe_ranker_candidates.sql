@@ -5,10 +5,12 @@
     `intervals`, `items`, `customers` and `similarity` its matrix, purchase intervals,
     dimensions and item similarity. `labels` (optional: a relation of user_id, item_id, as
     eval_truth) adds label = 1 for a candidate the customer bought in the label window.
-    Column groups: customer_* (recency, frequency, monetary, tenure, order cadence, views),
+    Column groups: customer_* (recency, frequency, monetary, tenure, order cadence, views,
+    mean price paid per unit),
     item_* (recent purchasers, trend, repurchase share, price, days on sale), pair_* (times
     bought, days since bought, purchase interval and how due, days since last view or cart,
-    affinity, category share of spend, similarity to the last order) and each source's rank
+    affinity, category share of spend, similarity to the last order, price against the
+    customer's mean price paid) and each source's rank
     and score. Called by models int_ranker_features, eval_ranker_features and
     eval_train_ranker_features. -#}
 {% macro describe_ranker_candidates(candidates, events, interactions, intervals, items, customers, similarity, as_of, labels=none) %}
@@ -29,6 +31,7 @@ user_events as (
         events.user_id,
         events.item_id,
         events.event_type,
+        events.quantity,
         events.line_amount,
         {{ basket_id('events.order_id', 'events.session_id') }} as basket_id,
         events.event_at
@@ -65,6 +68,21 @@ customer_items as (
     group by user_id
 ),
 
+-- What the customer paid per unit, over every purchase: the price level they buy at. Summed
+-- exactly (decimal), as category_spend below, so every build and engine divides the same two
+-- numbers.
+customer_prices as (
+    select
+        user_id,
+        cast(sum(cast(line_amount as decimal(18, 4))) as {{ type_double() }})
+            / cast(sum(quantity) as {{ type_double() }}) as mean_unit_price
+    from user_events
+    where event_type = 'purchase'
+        and line_amount > 0
+        and quantity > 0
+    group by user_id
+),
+
 customer_features as (
     select
         customers.user_id,
@@ -76,7 +94,8 @@ customer_features as (
             / nullif(customer_orders.order_count - 1, 0) as customer_order_cadence_days,
         cast(coalesce(customer_items.view_count, 0) as {{ type_double() }}) as customer_views,
         cast(coalesce(customer_items.purchased_items, 0) as {{ type_double() }}) as customer_items,
-        customer_items.repeat_share as customer_repeat_share
+        customer_items.repeat_share as customer_repeat_share,
+        customer_prices.mean_unit_price as customer_mean_unit_price
     from {{ customers }} as customers
     inner join candidate_users
         on customers.user_id = candidate_users.user_id
@@ -85,6 +104,8 @@ customer_features as (
         on customers.user_id = customer_orders.user_id
     left join customer_items
         on customers.user_id = customer_items.user_id
+    left join customer_prices
+        on customers.user_id = customer_prices.user_id
 ),
 
 -- Recent purchasers of every item (all customers, not only the candidates').
@@ -239,6 +260,7 @@ final as (
         customer_features.customer_views,
         customer_features.customer_items,
         customer_features.customer_repeat_share,
+        customer_features.customer_mean_unit_price,
         item_features.item_purchasers_7d,
         item_features.item_purchasers_30d,
         item_features.item_purchasers_90d,
@@ -264,6 +286,9 @@ final as (
         coalesce(interactions.affinity, 0) as pair_affinity,
         coalesce(category_shares.share, 0) as pair_category_share,
         coalesce(last_order_similarity.similarity, 0) as pair_last_order_similarity,
+        -- Dearer (above 1) or cheaper than what the customer usually pays.
+        item_features.item_price / nullif(customer_features.customer_mean_unit_price, 0)
+            as pair_price_ratio,
         {%- for source in ranker_sources() %}
         cast(candidates.{{ source }}_rank as {{ type_double() }}) as {{ source }}_rank,
         cast(candidates.{{ source }}_score as {{ type_double() }}) as {{ source }}_score,
