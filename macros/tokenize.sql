@@ -1,25 +1,62 @@
 {#- Split a text column into one row per lower-cased token, keeping the row's key: returns
-    `select <key_column>, token from <relation>`. Tokens are the runs of letters and digits
-    (any script), so punctuation, spaces and '>' separators all split; empty tokens can appear
-    at the edges of the text and are the caller's to drop with its length rule. Splitting a
-    string into rows has no cross-database form, hence the dispatch. -#}
+    `select <key_column>, token from <relation>`. Words are the runs of letters, digits and
+    combining marks (any script: a Thai or Hindi vowel sign is part of its word), so
+    punctuation, spaces and '>' separators all split. Chinese, Japanese and Thai write no
+    spaces between words, so a run of those scripts (macro unspaced_script_class) is split
+    from its neighbours and becomes its overlapping character pairs ('陶瓷杯': '陶瓷', '瓷杯'),
+    as search engines index them (Lucene's CJK bigrams); a single such character stays a
+    token. Empty tokens can appear at the edges of the text and are the caller's to drop with
+    its length rule. Splitting a string into rows has no cross-database form, hence the
+    dispatch. -#}
 {% macro tokenize(relation, key_column, text_column) %}
     {{ return(adapter.dispatch('tokenize', 'retail_recs')(relation, key_column, text_column)) }}
 {% endmacro %}
 
 {% macro duckdb__tokenize(relation, key_column, text_column) %}
-    select
-        {{ key_column }},
-        unnest(string_split_regex(lower({{ text_column }}), '[^\p{L}\p{N}]+')) as token
-    from {{ relation }}
+    {%- set words -%}
+        (
+            select
+                {{ key_column }},
+                unnest(string_split_regex(
+                    regexp_replace(lower({{ text_column }}), '({{ unspaced_script_class() }}+)', ' \1 ', 'g'),
+                    '[^\p{L}\p{N}\p{M}]+'
+                )) as word
+            from {{ relation }}
+        ) as words
+    {%- endset %}
+    select {{ key_column }}, word as token
+    from {{ words }}
+    where not {{ matches_unspaced_script('word') }}
+    union all
+    select {{ key_column }}, substr(word, cast(pair_start as {{ dbt.type_int() }}), 2) as token
+    from {{ words }}
+    cross join unnest(range(1, greatest(length(word), 2))) as pair_starts(pair_start)
+    where {{ matches_unspaced_script('word') }}
 {% endmacro %}
 
-{#- Spark string literals unescape backslashes, so the class is written with doubled ones. -#}
+{#- Spark string literals unescape backslashes, so the classes are written with doubled ones. -#}
 {% macro spark__tokenize(relation, key_column, text_column) %}
-    select
-        {{ key_column }},
-        explode(split(lower({{ text_column }}), '[^\\p{L}\\p{N}]+')) as token
-    from {{ relation }}
+    {%- set words -%}
+        (
+            select
+                {{ key_column }},
+                explode(split(
+                    regexp_replace(lower({{ text_column }}), '({{ unspaced_script_class() }}+)', ' $1 '),
+                    '[^\\p{L}\\p{N}\\p{M}]+'
+                )) as word
+            from {{ relation }}
+        ) as words
+    {%- endset %}
+    select {{ key_column }}, word as token
+    from {{ words }}
+    where not {{ matches_unspaced_script('word') }}
+    union all
+    select {{ key_column }}, substr(word, pair_start, 2) as token
+    from (
+        select {{ key_column }}, word, explode(sequence(1, greatest(length(word) - 1, 1))) as pair_start
+        from {{ words }}
+        where {{ matches_unspaced_script('word') }}
+    ) as pairs
 {% endmacro %}
 
 {% macro default__tokenize(relation, key_column, text_column) %}
@@ -29,3 +66,31 @@
         ~ text_column ~ " with its " ~ key_column ~ "."
     ) }}
 {% endmacro %}
+
+{#- A regex character class of the scripts written without spaces between words (Han,
+    Hiragana, Katakana, Thai), in the engine's syntax: RE2 names scripts \p{Han}, Java
+    \p{IsHan}. Korean spaces its words, so Hangul splits like Latin. -#}
+{% macro unspaced_script_class() %}
+    {{- return(adapter.dispatch('unspaced_script_class', 'retail_recs')()) -}}
+{% endmacro %}
+
+{% macro default__unspaced_script_class() -%}
+    [\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}]
+{%- endmacro %}
+
+{% macro spark__unspaced_script_class() -%}
+    [\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}\\p{IsThai}]
+{%- endmacro %}
+
+{#- Whether text holds a character of macro unspaced_script_class. -#}
+{% macro matches_unspaced_script(text) %}
+    {{- return(adapter.dispatch('matches_unspaced_script', 'retail_recs')(text)) -}}
+{% endmacro %}
+
+{% macro default__matches_unspaced_script(text) -%}
+    regexp_matches({{ text }}, '{{ unspaced_script_class() }}')
+{%- endmacro %}
+
+{% macro spark__matches_unspaced_script(text) -%}
+    ({{ text }} rlike '{{ unspaced_script_class() }}')
+{%- endmacro %}

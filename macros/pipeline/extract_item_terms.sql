@@ -36,7 +36,11 @@ terms as (
         on tokens.token = stopwords.word
     where stopwords.word is null
         and tokens.token <> ''
-        and length(tokens.token) >= {{ number_var('retail_recs__content_min_token_length') }}
+        -- A pair of Chinese, Japanese or Thai characters is a word, however short.
+        and (
+            length(tokens.token) >= {{ number_var('retail_recs__content_min_token_length') }}
+            or {{ matches_unspaced_script('tokens.token') }}
+        )
         and not {{ regex_matches('tokens.token', '[0-9]+') }}
 )
 
