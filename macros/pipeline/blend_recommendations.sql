@@ -92,31 +92,30 @@ capped as (
     where rank <= {{ n }}
 ),
 
--- Each listed item's contributions, the largest flagged (ties go to the first algorithm name).
-listed_contributions as (
-    select
-        contributions.user_id,
-        contributions.item_id,
-        contributions.algorithm,
-        contributions.contribution,
-        contributions.contribution = max(contributions.contribution) over (
-            partition by contributions.user_id, contributions.item_id
-        ) as is_largest
-    from capped
-    inner join contributions
-        on capped.user_id = contributions.user_id
-        and capped.item_id = contributions.item_id
-),
-
+-- Each listed item's algorithms, the largest contribution first (ties by name), and the first
+-- of them, the primary one: no window has to find the largest (at 10M events that window
+-- cost 4 of 33 s of CPU in model recommendations).
 attributions as (
     select
         user_id,
         item_id,
-        min(case when is_largest then algorithm end) as primary_algorithm,
-        {{ dbt.listagg('algorithm', "', '", 'order by contribution desc, algorithm') }}
-            as contributing_algorithms
-    from listed_contributions
-    group by user_id, item_id
+        {{ dbt.split_part('contributing_algorithms', "', '", 1) }} as primary_algorithm,
+        contributing_algorithms
+    from (
+        select
+            contributions.user_id,
+            contributions.item_id,
+            {{ dbt.listagg(
+                'contributions.algorithm',
+                "', '",
+                'order by contributions.contribution desc, contributions.algorithm'
+            ) }} as contributing_algorithms
+        from capped
+        inner join contributions
+            on capped.user_id = contributions.user_id
+            and capped.item_id = contributions.item_id
+        group by contributions.user_id, contributions.item_id
+    ) as listed
 ),
 
 top_n as (
