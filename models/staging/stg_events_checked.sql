@@ -25,22 +25,13 @@
     post_hook="{{ delete_stamped_erased_customers() }}"
 ) }}
 
-{#- The hash of a raw row (rows sent twice hash alike, see row_key), over the bare source
-    columns and over those of the CTE source_rows. A CSV line's extra fields count only where
-    it has some, so every other row keeps the hash it had before they were read. -#}
+{#- The hash of a raw row (macro row_text_hash), over the bare source columns and over those of
+    the CTE source_rows. -#}
 {%- set source_columns = ['event_id', 'user_id', 'item_id', 'event_type', 'event_at', 'session_id',
                           'order_id', 'quantity', 'unit_price', 'channel'] -%}
 {%- set source_column_list = (source_columns + ['extra_fields']) | join(', ') -%}
-{%- set bare_parts, source_rows_parts = [], [] -%}
-{%- for column in source_columns -%}
-    {%- do bare_parts.append("coalesce(" ~ column ~ ", '<null>')") -%}
-    {%- do source_rows_parts.append("coalesce(source_rows." ~ column ~ ", '<null>')") -%}
-    {%- if not loop.last %}{% do bare_parts.append("'|'") %}{% do source_rows_parts.append("'|'") %}{% endif -%}
-{%- endfor -%}
-{%- do bare_parts.append("coalesce(" ~ dbt.concat(["'|'", "extra_fields"]) ~ ", '')") -%}
-{%- do source_rows_parts.append("coalesce(" ~ dbt.concat(["'|'", "source_rows.extra_fields"]) ~ ", '')") -%}
-{%- set raw_row_hash = dbt.hash(dbt.concat(bare_parts)) -%}
-{%- set source_rows_hash = dbt.hash(dbt.concat(source_rows_parts)) %}
+{%- set raw_row_hash = row_text_hash(source_columns) -%}
+{%- set source_rows_hash = row_text_hash(source_columns, 'source_rows.') %}
 
 with event_type_synonyms as (
     select * from {{ ref('event_type_synonyms') }}
