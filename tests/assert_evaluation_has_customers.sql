@@ -8,7 +8,7 @@
 {{ config(tags=['evaluation']) }}
 
 select
-    'No training customer bought in the ' || cast({{ number_var('retail_recs__eval_test_days') }}
+    'No training customer bought in the ' || cast({{ eval_test_days() }}
         as {{ dbt.type_string() }}) || ' days after the evaluation cutoff: set var '
         || 'retail_recs__eval_cutoff (now {{ dbt.escape_single_quotes(var('retail_recs__eval_cutoff') | string) }}) before the last '
         || 'purchases, or widen retail_recs__eval_test_days.' as problem

@@ -1,9 +1,9 @@
-{#- What each customer really bought in the `days` days after `cutoff`: the answer key of the
-    offline evaluation (model eval_truth) and the labels of the ranker's training (model
-    eval_train_truth). Only customers and items seen before the cutoff count (`customers`,
-    `items` and `interactions` are the replay's as of the cutoff: a recommender cannot know the
-    others), and each item says whether the customer had bought it before, for the new-items
-    protocol. `events` are the accepted source events (stg_events). -#}
+{#- What each customer really bought in the `days` days (a number or SQL) after `cutoff`: the
+    answer key of the offline evaluation (model eval_truth) and the labels of the ranker's
+    training (model eval_train_truth). Only customers and items seen before the cutoff count
+    (`customers`, `items` and `interactions` are the replay's as of the cutoff: a recommender
+    cannot know the others), and each item says whether the customer had bought it before,
+    for the new-items protocol. `events` are the accepted source events (stg_events). -#}
 {% macro collect_window_purchases(events, cutoff, days, customers, items, interactions, max_customers) %}
 with cutoff as (
     select {{ cutoff }} as cutoff_at
@@ -16,8 +16,7 @@ test_purchases as (
     where events.event_type = 'purchase'
         and events.user_id is not null
         and events.event_at > cutoff.cutoff_at
-        and events.event_at <= {{ dbt.dateadd(
-            'day', days | int, 'cutoff.cutoff_at') }}
+        and events.event_at <= {{ dbt.dateadd('day', days, 'cutoff.cutoff_at') }}
     group by events.user_id, events.item_id
 ),
 

@@ -564,6 +564,72 @@ def test_a_shop_younger_than_the_test_window_gets_the_blend_untested(tmp_path):
     assert query(db_path, listed)[0][0] >= query(db_path, buyers)[0][0] > 0
 
 
+def slow_shop(folder: Path, customers=900, items=60, days=730) -> Path:
+    """A furniture-like shop as CSV: each customer's first order falls anywhere in two years
+    and the next ones 60 to 240 days apart, so a month holds few buyers (deterministic)."""
+    rng = np.random.default_rng(5)
+    folder.mkdir(parents=True, exist_ok=True)
+    catalogue = [
+        {"item_id": f"I{i:03d}", "name": f"Sofa {i}", "category": "Living", "price": f"{100 + i}"}
+        for i in range(items)
+    ]
+    events = []
+    for u in range(customers):
+        first = rng.uniform(0, days)
+        for order in range(int(rng.integers(1, 4))):
+            offset = first + order * rng.uniform(60, 240)
+            if offset > days:
+                break
+            at = START + timedelta(days=float(offset))
+            for position, i in enumerate(rng.choice(items, size=int(rng.integers(1, 3)))):
+                events.append(
+                    {
+                        "event_id": f"p{u}-{order}-{position}",
+                        "user_id": f"C{u:04d}",
+                        "item_id": f"I{i:03d}",
+                        "event_type": "purchase",
+                        "event_at": at.isoformat(sep=" ", timespec="seconds"),
+                        "order_id": f"O{u}-{order}",
+                        "quantity": "1",
+                        "unit_price": catalogue[i]["price"],
+                    }
+                )
+    people = [{"user_id": f"C{u:04d}", "country": "UK"} for u in range(customers)]
+    write_csv(folder / "items.csv", ("item_id", "name", "category", "price"), catalogue)
+    write_csv(folder / "customers.csv", ("user_id", "country"), people)
+    write_csv(folder / "events.csv", EVENT_COLUMNS, events)
+    return folder
+
+
+def test_a_shop_that_buys_twice_a_year_gets_a_test_window_long_enough_to_choose(tmp_path):
+    """900 customers ordering every few months: 30 days after the cutoff hold fewer than
+    retail_recs__strategy_min_customers buyers, which left such a shop with the untested
+    blend. The window is the shortest candidate that evaluates enough customers on both
+    protocols, and the strategy is chosen on it."""
+    folder = slow_shop(tmp_path / "shop")
+    db_path = tmp_path / "w.duckdb"
+    completed = build(folder, db_path)
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    windows = query(
+        db_path,
+        "select window_days, buyers, new_item_buyers, is_chosen from eval_window"
+        " order by window_days",
+    )
+    assert windows[0][0] == 30 and windows[0][1] < 100
+    chosen = [row for row in windows if row[3]]
+    assert len(chosen) == 1
+    days, buyers, new_item_buyers, _ = chosen[0]
+    assert days > 30 and min(buyers, new_item_buyers) >= 100
+    assert all(min(row[1], row[2]) < 100 for row in windows if row[0] < days)
+    strategies = dict(
+        query(db_path, "select protocol, evaluated_customers from recommendation_strategy")
+    )
+    assert strategies == {"repeats_allowed": buyers, "new_items": new_item_buyers}
+    warnings = {row[0] for row in query(db_path, "select warning from build_warnings")}
+    assert "strategy_untested" not in warnings, warnings
+
+
 def test_ragged_csv_lines_reach_quarantine_and_quoted_newlines_read(tmp_path):
     """Exports break lines: a line cut short, lines with fields too many (trailing ones, and a
     price whose unquoted decimal comma splits it, early in the file and after the 20,480 lines

@@ -40,10 +40,11 @@ def compile_model(model: str, variables: dict, tmp_path: Path) -> tuple[int, str
     ("var", "model"),
     [
         ("retail_recs__as_of", "stg_events"),
-        ("retail_recs__eval_cutoff", "eval_truth"),
+        ("retail_recs__eval_cutoff", "eval_window"),
         ("retail_recs__min_event_date", "stg_events_checked"),
         ("retail_recs__max_quantity", "stg_events_checked"),
-        ("retail_recs__eval_test_days", "eval_truth"),
+        ("retail_recs__eval_test_days", "eval_window"),
+        ("retail_recs__eval_test_days_candidates", "eval_window"),
         ("retail_recs__csv_encoding", "base_events"),
         ("retail_recs__date_order", "stg_events_checked"),
         ("retail_recs__decimal_separator", "stg_items_checked"),

@@ -290,8 +290,8 @@ warnings as (
         'strategy_untested' as warning,
         'recommendations, recommendations_new_items, recommendation_strategy' as affected_models,
         'Only ' || cast(fewest_evaluated_customers as {{ dbt.type_string() }})
-            || ' customer(s) bought in the var retail_recs__eval_test_days = '
-            || '{{ number_var("retail_recs__eval_test_days") }} days after the evaluation cutoff, '
+            || ' customer(s) bought in the ' || cast({{ eval_test_days() }} as {{ dbt.type_string() }})
+            || ' days after the evaluation cutoff (model eval_window), '
             || 'fewer than var retail_recs__strategy_min_customers = '
             || '{{ number_var("retail_recs__strategy_min_customers") }}: the lists are the '
             || 'blend, untested (a shop younger than the window gets its evaluation later).'
