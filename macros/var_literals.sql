@@ -86,3 +86,14 @@
 {% macro is_finite(expression) %}
     ({{ expression }} - {{ expression }} = 0)
 {% endmacro %}
+
+{#- A relation of one integer column, one row per whole number of `values` (a var's list,
+    already checked): a select to put in a CTE or a subquery. -#}
+{% macro integer_rows(values, column) %}
+    {%- for value in values %}
+    select cast({{ value | int }} as {{ dbt.type_int() }}) as {{ column }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{% endmacro %}

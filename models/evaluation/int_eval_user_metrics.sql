@@ -30,12 +30,7 @@ customer_rfm as (
 ),
 
 k_values as (
-    {%- for k in k_values %}
-    select cast({{ k }} as {{ dbt.type_int() }}) as k
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ integer_rows(k_values, 'k') }}
 ),
 
 algorithms as (

@@ -18,12 +18,7 @@
     else number_var('retail_recs__ranker_horizon_days') | int %}
 
 with windows as (
-    {%- for days in candidates %}
-    select cast({{ days }} as {{ dbt.type_int() }}) as window_days
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ integer_rows(candidates, 'window_days') }}
 ),
 
 bounds as (
