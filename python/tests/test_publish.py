@@ -597,46 +597,61 @@ def stop_reader(process: subprocess.Popen, folder: Path, report: Path) -> dict:
     return json.loads(report.read_text())
 
 
+def end_reader(process: subprocess.Popen, folder: Path) -> None:
+    """Stop a reader that a failed assertion left running (it would loop until killed)."""
+    if process.poll() is None:
+        (folder / "stop").touch()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @pytest.mark.slow
 def test_bi_readers_never_block_a_build_nor_see_a_mix(first_build, demo_data, tmp_path):
     db_path, target = first_build
     out = tmp_path / "published"
     first = publish(db_path, out, target)
     readers = {}
-    for hold in (False, True):
-        folder = tmp_path / ("held" if hold else "fresh")
-        folder.mkdir()
-        readers[hold] = (folder, *start_reader(folder, out / PUBLISHED_NAME, hold))
-    deadline = time.time() + 60
-    while not all(ready.exists() for _, _, ready, _ in readers.values()):
-        assert all(p.poll() is None for _, p, _, _ in readers.values()), "a reader died"
-        assert time.time() < deadline, "the readers never read the first publication"
-        time.sleep(0.1)
+    try:
+        for hold in (False, True):
+            folder = tmp_path / ("held" if hold else "fresh")
+            folder.mkdir()
+            readers[hold] = (folder, *start_reader(folder, out / PUBLISHED_NAME, hold))
+        deadline = time.time() + 60
+        while not all(ready.exists() for _, _, ready, _ in readers.values()):
+            assert all(p.poll() is None for _, p, _, _ in readers.values()), "a reader died"
+            assert time.time() < deadline, "the readers never read the first publication"
+            time.sleep(0.1)
 
-    # A second build, with different numbers, while both readers read; then its publication.
-    second_folder = tmp_path / "second_build"
-    second_db = second_folder / "warehouse.duckdb"
-    build_started = time.time()
-    result = run_dbt(
-        "build",
-        demo_data,
-        second_db,
-        # Earlier than the last event: other numbers. (Much earlier, 2025-10-31, and the
-        # propensity model fails its convergence test: publish refuses that build.)
-        extra_vars={"retail_recs__as_of": "2025-12-24"},
-        extra_args=dbt_paths(second_folder),
-    )
-    assert result.success, f"dbt build while readers read failed: {result.exception}"
-    build_ended = time.time()
-    second = publish(second_db, out, second_folder / "target")
-    swapped = time.time()
-    fresh_ready = readers[False][2]
-    while last_round(fresh_ready) <= swapped:
-        assert time.time() < swapped + 60, "the reader never read again after the swap"
-        time.sleep(0.1)
-    reports = {
-        hold: stop_reader(p, folder, report) for hold, (folder, p, _, report) in readers.items()
-    }
+        # A second build, with different numbers, while both readers read; then its publication.
+        second_folder = tmp_path / "second_build"
+        second_db = second_folder / "warehouse.duckdb"
+        build_started = time.time()
+        result = run_dbt(
+            "build",
+            demo_data,
+            second_db,
+            # Earlier than the last event: other numbers. (Much earlier, 2025-10-31, and the
+            # propensity model fails its convergence test: publish refuses that build.)
+            extra_vars={"retail_recs__as_of": "2025-12-24"},
+            extra_args=dbt_paths(second_folder),
+        )
+        assert result.success, f"dbt build while readers read failed: {result.exception}"
+        build_ended = time.time()
+        second = publish(second_db, out, second_folder / "target")
+        swapped = time.time()
+        fresh_ready = readers[False][2]
+        while last_round(fresh_ready) <= swapped:
+            assert time.time() < swapped + 60, "the reader never read again after the swap"
+            time.sleep(0.1)
+        reports = {
+            hold: stop_reader(p, folder, report) for hold, (folder, p, _, report) in readers.items()
+        }
+    finally:
+        for folder, process, _, _ in readers.values():
+            end_reader(process, folder)
 
     assert second.row_counts != first.row_counts
     for hold, report in reports.items():
