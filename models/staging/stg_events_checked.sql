@@ -27,6 +27,16 @@
 
 {#- The hash of a raw row (macro row_text_hash), over the bare source columns and over those of
     the CTE source_rows. -#}
+{#- A fractional quantity is a data error in a shop that sells whole units, and a measure (0.75 kg,
+    2.5 m) in one that sells by weight or length: var retail_recs__fractional_quantities. -#}
+{%- set fractional_quantities = var('retail_recs__fractional_quantities') -%}
+{%- if fractional_quantities not in ['quarantine', 'one_unit'] -%}
+    {{ exceptions.raise_compiler_error(
+        "var retail_recs__fractional_quantities must be quarantine or one_unit, got "
+        ~ fractional_quantities
+    ) }}
+{%- endif -%}
+{%- set measured_as_one_unit = fractional_quantities == 'one_unit' -%}
 {%- set source_columns = ['event_id', 'user_id', 'item_id', 'event_type', 'event_at', 'session_id',
                           'order_id', 'quantity', 'unit_price', 'channel'] -%}
 {%- set source_column_list = (source_columns + ['extra_fields']) | join(', ') -%}
@@ -42,7 +52,7 @@ non_product_items as (
 ),
 
 items as (
-    select item_id from {{ ref('stg_items') }}
+    select item_id{% if measured_as_one_unit %}, price{% endif %} from {{ ref('stg_items') }}
 ),
 
 -- A user-level rule, judged on every event as received (whatever else is wrong with it):
@@ -113,6 +123,8 @@ parsed as (
 
 -- Quantities are read as numbers first, so that 3.5 is rejected rather than rounded and
 -- 1e9 is caught by the bound rather than accepted; only whole, bounded ones become integers.
+-- With var retail_recs__fractional_quantities = one_unit, a bounded fractional quantity is
+-- one unit (its sign kept), and the final CTE makes that unit's price the whole line's.
 numbers_checked as (
     select
         parsed.*,
@@ -121,7 +133,20 @@ numbers_checked as (
                 and quantity_number = floor(quantity_number)
                 and abs(quantity_number) <= {{ number_var('retail_recs__max_quantity') }}
                 then cast(quantity_number as {{ api.Column.translate_type('integer') }})
+            {%- if measured_as_one_unit %}
+            when {{ is_finite('quantity_number') }}
+                and abs(quantity_number) <= {{ number_var('retail_recs__max_quantity') }}
+                then case when quantity_number < 0 then -1 else 1 end
+            {%- endif %}
         end as quantity
+        {%- if measured_as_one_unit %},
+        coalesce(
+            {{ is_finite('quantity_number') }}
+                and quantity_number <> floor(quantity_number)
+                and abs(quantity_number) <= {{ number_var('retail_recs__max_quantity') }},
+            false
+        ) as is_measured_quantity
+        {%- endif %}
     from parsed
 ),
 
@@ -151,7 +176,9 @@ row_rules_checked as (
                 then 'unparseable_price'
             when not {{ is_finite('parsed.quantity_number') }}
                 or not {{ is_finite('parsed.unit_price') }} then 'non_finite_number'
+            {%- if not measured_as_one_unit %}
             when parsed.quantity_number <> floor(parsed.quantity_number) then 'non_integer_quantity'
+            {%- endif %}
             when parsed.event_type = 'purchase' and not coalesce(parsed.quantity_number > 0, false)
                 then 'non_positive_quantity'
             when parsed.event_type = 'return' and coalesce(parsed.quantity_number, 0) = 0
@@ -165,6 +192,9 @@ row_rules_checked as (
             when items.item_id is null then 'unknown_item'
             when bot_users.user_id is not null then 'bot_user'
         end as row_rejection_reason
+        {%- if measured_as_one_unit %},
+        items.price as item_list_price
+        {%- endif %}
     from numbers_checked as parsed
     left join non_product_items
         on upper(parsed.item_id) = non_product_items.item_code
@@ -202,7 +232,17 @@ final as (
             when event_type = 'purchase' then quantity
             else coalesce(abs(quantity), 1)
         end as quantity,
+        {%- if measured_as_one_unit %}
+        -- A measured line's one unit costs the whole line: its price (or the list price) per
+        -- measure times the measure, so that amounts stay exact.
+        case
+            when is_measured_quantity
+                then round(coalesce(unit_price, item_list_price) * abs(quantity_number), 6)
+            else unit_price
+        end as unit_price,
+        {%- else %}
         unit_price,
+        {%- endif %}
         case when rejection_reason is not null then raw_event_type end as raw_event_type,
         case when rejection_reason is not null then raw_event_at end as raw_event_at,
         case when rejection_reason is not null then raw_quantity end as raw_quantity,

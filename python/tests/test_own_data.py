@@ -763,6 +763,51 @@ def test_ids_written_as_floats_match_the_same_ids_written_plainly(tmp_path):
     assert query(db_path, "select count(*) from stg_customers where user_id = '10001'") == [(0,)]
 
 
+def test_a_shop_that_sells_by_weight_keeps_its_measured_lines_and_their_revenue(tmp_path):
+    """A delicatessen sells a third of its items by the kilogram: those purchases carry a
+    measure (0.25 to 2.75 kg) and the price of a kilogram. By default they are quarantined as
+    non_integer_quantity; with var retail_recs__fractional_quantities = one_unit every row is
+    accepted, each measured line is one unit priced at the whole line, and each item's net
+    revenue is exactly the sum of measure times price over its lines, as in the file."""
+    folder = tiny_shop(tmp_path / "shop")
+    with (folder / "events.csv").open(newline="") as handle:
+        events = list(csv.DictReader(handle))
+    revenue: dict[str, float] = {}
+    measured = set()
+    for position, row in enumerate(events):
+        if row["event_type"] != "purchase":
+            continue
+        if int(row["item_id"][1:]) % 3 == 0:
+            row["quantity"] = f"{0.25 + (position % 6) * 0.5:.2f}"
+            measured.add(row["event_id"])
+        amount = float(row["quantity"]) * float(row["unit_price"])
+        revenue[row["item_id"]] = revenue.get(row["item_id"], 0.0) + amount
+    assert len(measured) > 20
+    write_csv(folder / "events.csv", EVENT_COLUMNS, events)
+
+    by_default, by_weight = tmp_path / "default.duckdb", tmp_path / "weight.duckdb"
+    one_unit = json.dumps({"retail_recs__fractional_quantities": "one_unit"})
+    for db_path, options in ((by_default, ()), (by_weight, ("--vars", one_unit))):
+        completed = build_models(
+            folder, db_path, "+dim_items", "stg_events_quarantine", options=options
+        )
+        assert_no_stack_trace(completed)
+        assert completed.returncode == 0, completed.stdout[-6000:]
+    quarantined = query(
+        by_default, "select rejection_reason, count(*) from stg_events_quarantine group by 1"
+    )
+    assert quarantined == [("non_integer_quantity", len(measured))]
+    assert query(by_weight, "select count(*) from stg_events_quarantine") == [(0,)]
+    measured_ids = ", ".join(f"'{event_id}'" for event_id in sorted(measured))
+    quantities = query(
+        by_weight, f"select distinct quantity from stg_events where event_id in ({measured_ids})"
+    )
+    assert quantities == [(1,)]
+    assert dict(query(by_weight, "select item_id, net_revenue from dim_items")) == pytest.approx(
+        {item_id: round(amount, 2) for item_id, amount in revenue.items()}, abs=0.011
+    )
+
+
 def german(amount: float) -> str:
     """An amount as a German shop system writes it: '1.234,50'."""
     whole, cents = f"{amount:,.2f}".split(".")

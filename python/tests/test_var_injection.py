@@ -43,6 +43,7 @@ def compile_model(model: str, variables: dict, tmp_path: Path) -> tuple[int, str
         ("retail_recs__eval_cutoff", "eval_window"),
         ("retail_recs__min_event_date", "stg_events_checked"),
         ("retail_recs__max_quantity", "stg_events_checked"),
+        ("retail_recs__fractional_quantities", "stg_events_checked"),
         ("retail_recs__eval_test_days", "eval_window"),
         ("retail_recs__eval_test_days_candidates", "eval_window"),
         ("retail_recs__csv_encoding", "base_events"),
