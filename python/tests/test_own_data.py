@@ -279,6 +279,14 @@ def test_each_damaged_value_is_quarantined_with_its_reason(damaged_shop):
         db_path, "select bool_and(is_reconciled) from data_quality_reconciliation"
     )
     assert reconciled == (True,)
+    # The fractional quantity (3.5) is named in build_warnings with the var that keeps such
+    # lines in a shop that sells by weight.
+    ((detail,),) = query(
+        db_path,
+        "select detail from build_warnings where warning = 'fractional_quantities_quarantined'",
+    )
+    assert detail.startswith("1 event row(s) have a fractional quantity"), detail
+    assert "retail_recs__fractional_quantities" in detail, detail
 
 
 def test_prices_with_symbols_and_thousands_commas_read(damaged_shop):

@@ -196,6 +196,17 @@ quarantined_sources as (
         > {{ number_var('retail_recs__quarantine_warning_share') }} * quarantine_totals.counted_rows
 ),
 
+-- Event rows quarantined for a fractional quantity (0.75): a data error in a shop that sells
+-- whole units, and the measure of a line in one that sells by weight or length, which var
+-- retail_recs__fractional_quantities = one_unit keeps.
+fractional_quantity_rows as (
+    select rejected_rows
+    from {{ ref('data_quality_rejections') }}
+    where source_name = 'events'
+        and rejection_reason = 'non_integer_quantity'
+        and rejected_rows > 0
+),
+
 figures as (
     select *
     from customers
@@ -355,6 +366,17 @@ warnings as (
             || ': ' || leading_description || ' Check how the export maps to the input '
             || 'columns (data_quality_rejections, stg_' || source_name || '_quarantine).' as detail
     from quarantined_sources
+
+    union all
+
+    select
+        'fractional_quantities_quarantined' as warning,
+        'stg_events and every model built on it' as affected_models,
+        cast(rejected_rows as {{ dbt.type_string() }}) || ' event row(s) have a fractional '
+            || 'quantity (3.5) and are in quarantine as non_integer_quantity. If the shop sells '
+            || 'by weight or length (0.75 kg), set var retail_recs__fractional_quantities to '
+            || 'one_unit: each such line is then one unit priced at the whole line.' as detail
+    from fractional_quantity_rows
 
     union all
 
