@@ -25,8 +25,6 @@
     post_hook="{{ delete_stamped_erased_customers() }}"
 ) }}
 
-{#- The hash of a raw row (macro row_text_hash), over the bare source columns and over those of
-    the CTE source_rows. -#}
 {#- A fractional quantity is a data error in a shop that sells whole units, and a measure (0.75 kg,
     2.5 m) in one that sells by weight or length: var retail_recs__fractional_quantities. -#}
 {%- set fractional_quantities = var('retail_recs__fractional_quantities') -%}
@@ -37,6 +35,8 @@
     ) }}
 {%- endif -%}
 {%- set measured_as_one_unit = fractional_quantities == 'one_unit' -%}
+{#- The hash of a raw row (macro row_text_hash), over the bare source columns and over those of
+    the CTE source_rows. -#}
 {%- set source_columns = ['event_id', 'user_id', 'item_id', 'event_type', 'event_at', 'session_id',
                           'order_id', 'quantity', 'unit_price', 'channel'] -%}
 {%- set source_column_list = (source_columns + ['extra_fields']) | join(', ') -%}
