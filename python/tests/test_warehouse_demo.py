@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
+import yaml
 
 from retail_recs.build import run_dbt
+from retail_recs.project import PROJECT_DIR
 from retail_recs.summary import summarize
 
 from .conftest import query
@@ -231,3 +233,50 @@ def test_data_tests_fail_on_broken_data(
     assert not result.success
     failed = {r.node.name for r in result.result if r.status in ("fail", "error")}
     assert any(name.startswith(failing_test) for name in failed), failed
+
+
+def settings_a_shop_might_choose() -> dict:
+    """Every numeric setting moved to a third of its default (shares and rates up by half),
+    and the text rules set the other way: a shop's own choices, which its `dbt build` hands to
+    the project's unit tests too."""
+    defaults = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    chosen = {}
+    for name, default in defaults.items():
+        if isinstance(default, bool):
+            continue
+        if isinstance(default, int):
+            chosen[name] = max(2, default // 3) if default > 1 else default
+        elif isinstance(default, float):
+            chosen[name] = default * 1.5 if default < 0.6 else default / 3
+    return {
+        **chosen,
+        "retail_recs__max_quantity": 2,
+        "retail_recs__max_unit_price": 2,
+        "retail_recs__min_event_date": "2024-06-01",
+        "retail_recs__fractional_quantities": "one_unit",
+        "retail_recs__date_order": "day_first",
+        "retail_recs__decimal_separator": "comma",
+        "retail_recs__as_of": "2024-03-01",
+        "retail_recs__category_separator": "|",
+        "retail_recs__similarity_measure": "cosine",
+        "retail_recs__eval_test_days": 45,
+        "retail_recs__eval_k_values": [3],
+    }
+
+
+def test_a_shops_own_settings_never_fail_the_unit_tests(small_demo_data, demo_warehouse, tmp_path):
+    """Unit tests run inside a shop's `dbt build` with the shop's vars, and a failing one skips
+    its model and everything after it. So each unit test pins the settings its expected rows
+    assume, and none fails under settings far from the defaults."""
+    db_path = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_warehouse, db_path)
+    result = run_dbt(
+        "test",
+        small_demo_data,
+        db_path,
+        extra_vars=settings_a_shop_might_choose(),
+        extra_args=["--select", "test_type:unit"],
+    )
+    failed = [r.node.name for r in result.result if r.status in ("fail", "error")]
+    assert result.success and not failed, failed or result.exception
+    assert len(result.result) >= 60
