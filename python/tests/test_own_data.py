@@ -9,6 +9,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -313,6 +314,59 @@ def test_the_same_warehouse_refuses_another_shop(damaged_shop, tmp_path):
     assert completed.returncode != 0
     assert "Two shops' data are never mixed in one warehouse" in completed.stdout
     assert_no_stack_trace(completed)
+
+
+def test_the_same_warehouse_refuses_other_staging_rules_until_a_full_refresh(
+    damaged_shop, tmp_path
+):
+    """Rows checked before keep their class in an incremental warehouse, so a build under
+    another rule stops and names it; the same rule written another way does not; a
+    --full-refresh writes a model's rows under the new rule and records it for that model
+    alone, so the models it left are still guarded."""
+    folder, shared_db = damaged_shop
+    db_path = tmp_path / "shop.duckdb"
+    shutil.copy(shared_db, db_path)
+
+    def build_with(max_quantity, *dbt_args: str) -> subprocess.CompletedProcess:
+        rule = json.dumps({"retail_recs__max_quantity": max_quantity})
+        return build(folder, db_path, "--vars", rule, "--", *dbt_args)
+
+    def above_max() -> int:
+        ((count,),) = query(
+            db_path,
+            "select count(*) from stg_events_quarantine"
+            " where rejection_reason = 'quantity_above_max'",
+        )
+        return count
+
+    refusal = "var retail_recs__max_quantity was 1000000.0 and this build sets 2.0"
+    assert above_max() == 1  # 1e9 alone under the default, 1,000,000
+    refused = build_with(2, "--select", "stg_events_checked")
+    assert refused.returncode != 0
+    assert refusal in refused.stdout, refused.stdout[-3000:]
+    assert "--full-refresh" in refused.stdout
+    assert_no_stack_trace(refused)
+    assert above_max() == 1
+
+    same_rule = build_with(1_000_000.0, "--select", "stg_items")
+    assert same_rule.returncode == 0, same_rule.stdout[-3000:]
+
+    refreshed = build_with(2, "--full-refresh", "--select", "stg_events_checked")
+    assert refreshed.returncode == 0, refreshed.stdout[-3000:]
+    assert above_max() > 1  # the purchases of 3 units now too
+    recorded = dict(
+        query(
+            db_path,
+            "select model_name, value from retail_recs_build_rules"
+            " where setting = 'var retail_recs__max_quantity'",
+        )
+    )
+    assert recorded["stg_events_checked"] == "2.0"
+    assert recorded["int_interaction_totals"] == "1000000.0"
+    # The interaction totals were written under the old rule and are still guarded.
+    still_refused = build_with(2, "--select", "stg_items")
+    assert still_refused.returncode != 0
+    assert refusal in still_refused.stdout, still_refused.stdout[-3000:]
 
 
 def test_a_missing_required_column_is_one_clear_line(tmp_path):
