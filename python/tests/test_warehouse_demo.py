@@ -82,12 +82,14 @@ def test_event_timestamps_with_offsets_are_converted_to_utc(small_demo_data, dem
 
 # Email- and phone-shaped text, as DuckDB regular expressions over whole columns.
 EMAIL_SHAPED = r"regexp_matches({column}, '[^@\s]+@[^@\s]+\.[A-Za-z]{{2,}}')"
-# A date or timestamp ('2024-03-01', '01/03/2024 10:00') is digits and separators too, not a phone.
+# A date or timestamp ('2024-03-01', '01/03/2024 10:00') is digits and separators too, not a
+# phone, and neither is a decimal number ('1000000.0', a setting in retail_recs_build_rules).
 PHONE_SHAPED = (
     r"(regexp_full_match({column}, '\+?[0-9\s().-]{{7,20}}')"
     r" and length(regexp_replace({column}, '[^0-9]', '', 'g')) >= 7"
     r" and not regexp_full_match({column},"
-    r" '[0-9]{{1,4}}[-/.][0-9]{{1,2}}[-/.][0-9]{{1,4}}([ T].*)?'))"
+    r" '[0-9]{{1,4}}[-/.][0-9]{{1,2}}[-/.][0-9]{{1,4}}([ T].*)?')"
+    r" and not regexp_full_match({column}, '-?[0-9]+\.[0-9]+'))"
 )
 
 
