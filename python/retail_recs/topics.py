@@ -60,10 +60,12 @@ class Candidate:
 @dataclass(frozen=True, eq=False)
 class Topics:
     """A fitted model, topics in size order: item_weights is items by topics (rows sum to 1),
-    term_weights topics by vocabulary (p(term | topic)), labels one per topic."""
+    dominant each item's dominant topic, term_weights topics by vocabulary (p(term | topic)),
+    labels one per topic."""
 
     corpus: Corpus
     item_weights: np.ndarray
+    dominant: np.ndarray
     term_weights: np.ndarray
     labels: list[str]
 
@@ -158,18 +160,27 @@ def topics(corpus: Corpus, topic_count: int, seed: int) -> Topics:
     dominate."""
     model = fit(corpus.X[selection_rows(corpus.items)], topic_count, seed)
     item_weights = np.round(model.transform(corpus.X), DECIMALS)
-    dominant = dominant_topics(item_weights)
-    sizes = np.bincount(dominant, minlength=topic_count)
-    order = np.lexsort((np.arange(topic_count), -sizes))
+    order, dominant = number_by_size(item_weights)
     term_weights = model.components_ / model.components_.sum(axis=1, keepdims=True)
     term_weights = term_weights[order]
     labels = [
         " · ".join(corpus.vocabulary[np.argsort(-row, kind="stable")[:LABEL_TERMS]])
         for row in term_weights
     ]
-    return Topics(corpus, item_weights[:, order], term_weights, labels)
+    return Topics(corpus, item_weights[:, order], dominant, term_weights, labels)
 
 
-def dominant_topics(item_weights: np.ndarray) -> np.ndarray:
-    """Each item's heaviest topic (ties: the lower index)."""
-    return np.argmax(item_weights, axis=1)
+def number_by_size(item_weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The topics in size order (the old index of each new one) and each item's dominant
+    topic in that order. An item's dominant topic is its heaviest, a tie going to the topic
+    the model numbered lower; it is chosen once, before renumbering. Choosing it again
+    afterwards would send tied items (a text with no known term weighs every topic alike) to
+    whichever topic the renumbering put first, and the sizes would no longer fall with the
+    number."""
+    topic_count = item_weights.shape[1]
+    heaviest = np.argmax(item_weights, axis=1)
+    sizes = np.bincount(heaviest, minlength=topic_count)
+    order = np.lexsort((np.arange(topic_count), -sizes))
+    new_number = np.empty(topic_count, dtype=np.int64)
+    new_number[order] = np.arange(topic_count)
+    return order, new_number[heaviest]

@@ -60,7 +60,7 @@ def test_planted_topics_are_recovered_and_labelled():
     texts = {f"f{n}": fruit[n % 5] for n in range(15)} | {f"t{n}": tools[n % 4] for n in range(8)}
     corpus = corpus_of(texts)
     fitted = topics.topics(corpus, 2, seed=1)
-    dominant = topics.dominant_topics(fitted.item_weights)
+    dominant = fitted.dominant
     groups = {item[0]: set() for item in corpus.items}
     for item, topic in zip(corpus.items, dominant, strict=True):
         groups[item[0]].add(int(topic))
@@ -72,6 +72,20 @@ def test_planted_topics_are_recovered_and_labelled():
     # Two planted topics are more coherent than five.
     candidates = topics.select(corpus, [2, 5], seed=1)
     assert [c.topic_count for c in candidates if c.is_chosen] == [2]
+
+
+def test_tied_items_keep_their_topic_when_topics_are_renumbered_by_size():
+    """Topics 0 and 1 tie on two items (a text with no known term weighs every topic alike),
+    which go to topic 0; topic 1 alone dominates three and topic 2 one. Sizes 3, 2, 1 number
+    them 1, 0, 2. Choosing the heaviest again after renumbering would move the tied items to
+    the new topic 0 (5, 0, 1), and topic numbers would no longer follow sizes."""
+    weights = np.array(
+        [[0.5, 0.5, 0.0]] * 2 + [[0.1, 0.9, 0.0]] * 3 + [[0.0, 0.2, 0.8]], dtype=np.float64
+    )
+    order, dominant = topics.number_by_size(weights)
+    assert order.tolist() == [1, 0, 2]
+    assert dominant.tolist() == [1, 1, 0, 0, 0, 2]
+    assert np.bincount(dominant).tolist() == [3, 2, 1]
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ def model(dbt, session):
             dbt.ref("int_item_terms").select("item_id, term, term_count").fetchnumpy()
         )
         fitted = topics.topics(corpus, chosen[0][0], seed=int(dbt.config.get("seed")))
-        heaviest = topics.dominant_topics(fitted.item_weights)
+        heaviest = fitted.dominant
         kept = fitted.item_weights >= topics.MIN_ITEM_WEIGHT
         kept[np.arange(len(heaviest)), heaviest] = True
         rows, columns = np.nonzero(kept)
