@@ -171,16 +171,26 @@ def topics(corpus: Corpus, topic_count: int, seed: int) -> Topics:
 
 
 def number_by_size(item_weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The topics in size order (the old index of each new one) and each item's dominant
-    topic in that order. An item's dominant topic is its heaviest, a tie going to the topic
-    the model numbered lower; it is chosen once, before renumbering. Choosing it again
-    afterwards would send tied items (a text with no known term weighs every topic alike) to
-    whichever topic the renumbering put first, and the sizes would no longer fall with the
-    number."""
+    """The topics in size order (the model's number of each, largest first) and each item's
+    dominant topic in that order: its heaviest, a tie going to the larger topic (a text with no
+    known term weighs every topic alike). Sizes decide the order and the order decides the
+    ties, so the two are settled together: ties are re-assigned and topics re-ordered until
+    neither moves (a topic's place kept when sizes are equal). Sizes counted before the ties
+    moved, as before, could leave a higher number dominating more items than a lower one."""
     topic_count = item_weights.shape[1]
     heaviest = np.argmax(item_weights, axis=1)
+    position = np.arange(topic_count)
+    for _ in range(topic_count):
+        sizes = np.bincount(heaviest, minlength=topic_count)
+        order = np.lexsort((position, -sizes))
+        position = np.empty(topic_count, dtype=np.int64)
+        position[order] = np.arange(topic_count)
+        settled = order[np.argmax(item_weights[:, order], axis=1)]
+        if np.array_equal(settled, heaviest):
+            break
+        heaviest = settled
+    # Sizes, order and numbers all come from the same assignment, settled or not.
     sizes = np.bincount(heaviest, minlength=topic_count)
-    order = np.lexsort((np.arange(topic_count), -sizes))
-    new_number = np.empty(topic_count, dtype=np.int64)
-    new_number[order] = np.arange(topic_count)
-    return order, new_number[heaviest]
+    order = np.lexsort((position, -sizes))
+    position[order] = np.arange(topic_count)
+    return order, position[heaviest]
