@@ -66,11 +66,36 @@
     {%- endfor -%}
     {%- do selected.append("nullif(concat_ws('" ~ dbt.escape_single_quotes(characters[0])
         ~ "', " ~ extra | join(', ') ~ "), '') as " ~ extra_fields_column()) -%}
+    {%- do selected.append(swallowed_lines(selected[:-1] + extra, characters[0], dialect.header_length)
+        ~ " as " ~ swallowed_lines_column()) -%}
     {{ return(
         "(select " ~ selected | join(', ') ~ " from read_csv(" ~ files ~ ", auto_detect = false, "
         ~ settings | join(', ') ~ ", skip = " ~ dialect.skip_rows ~ ", columns = {"
         ~ columns | join(', ') ~ "}, parallel = false, " ~ options ~ "))"
     ) }}
+{% endmacro %}
+
+{#- The lines of the file that a quote left open read into one row's values: NULL unless a
+    value holds a line break followed by a line with as many fields as the header (a whole
+    record), else every line after a break in the row's values. A value that opens with a
+    quote ('"12 inch tray,...') is read, by CSV's rules, up to the next quote in the file,
+    however many lines later: the records between become one field of one row. A quoted
+    description may hold line breaks; a line of it with header_length - 1 delimiters is
+    rare. -#}
+{% macro swallowed_lines(columns, delimiter, header_length) %}
+    {%- if header_length < 2 -%}
+        {{ return("cast(null as bigint)") }}
+    {%- endif -%}
+    {%- set record_line = "'\\n(?:[^\\n]*?" ~ dbt.escape_single_quotes(modules.re.escape(delimiter))
+        ~ "){" ~ (header_length - 1) ~ "}'" -%}
+    {%- set holds_record, breaks = [], [] -%}
+    {%- for column in columns -%}
+        {%- do holds_record.append("(contains(" ~ column ~ ", chr(10)) and regexp_matches("
+            ~ column ~ ", " ~ record_line ~ "))") -%}
+        {%- do breaks.append("coalesce(length(" ~ column ~ ") - length(replace(" ~ column
+            ~ ", chr(10), '')), 0)") -%}
+    {%- endfor -%}
+    {{ return("case when " ~ holds_record | join(" or ") ~ " then " ~ breaks | join(" + ") ~ " end") }}
 {% endmacro %}
 
 {#- The files of path (a quoted file or glob) that hold a byte, in name order: DuckDB's sniffer
@@ -176,3 +201,6 @@
 
 {#- The column of a source relation that holds a line's fields beyond its header. -#}
 {% macro extra_fields_column() %}{{ return('retail_recs_extra_fields') }}{% endmacro %}
+
+{#- The column of a source relation that counts the lines an unclosed quote read into a row. -#}
+{% macro swallowed_lines_column() %}{{ return('retail_recs_swallowed_lines') }}{% endmacro %}

@@ -2,7 +2,8 @@
     retail_recs__<name>_location) or, when that var is empty, the declared table
     source('retail', <name>). An optional source whose var is null has no rows yet.
     Calling source() in every case keeps the source in lineage. The relation comes back with
-    exactly the input contract's columns and extra_fields (macro with_contract_columns). -#}
+    exactly the input contract's columns, extra_fields and swallowed_lines (macro
+    with_contract_columns). -#}
 {% macro source_relation(source_name) %}
     {%- set optional_columns = optional_source_columns() -%}
     {%- set raw = raw_source(source_name) -%}
@@ -61,7 +62,8 @@
     its `absent` text), a missing required one stopping the build with one line naming the
     source, the column and the README section; extra columns are left out. Column
     extra_fields holds a CSV line's fields beyond its header (macro duckdb_csv_relation),
-    and is NULL for every other line and input. -#}
+    and is NULL for every other line and input; swallowed_lines counts the lines an unclosed
+    quote read into the row (macro swallowed_lines), NULL likewise. -#}
 {% macro with_contract_columns(source_name, relation, described_as) %}
     {%- set contract = input_contract()[source_name] -%}
     {#- Only commands that read data probe the source: compile and docs work without it. -#}
@@ -69,7 +71,7 @@
         {{ return(relation) }}
     {%- endif -%}
     {%- set read = column_names(relation) -%}
-    {%- set present = read | reject('equalto', extra_fields_column()) | list -%}
+    {%- set present = read | reject('in', [extra_fields_column(), swallowed_lines_column()]) | list -%}
     {%- set sources = contract_column_sources(source_name, present, described_as) -%}
     {%- set absent = contract.get('absent', {}) -%}
     {%- set missing = contract.required | reject('in', sources) | list -%}
@@ -94,8 +96,10 @@
     {%- endfor -%}
     {%- if extra_fields_column() in read -%}
         {%- do columns.append(extra_fields_column() ~ " as extra_fields") -%}
+        {%- do columns.append(swallowed_lines_column() ~ " as swallowed_lines") -%}
     {%- else -%}
         {%- do columns.append("cast(null as " ~ dbt.type_string() ~ ") as extra_fields") -%}
+        {%- do columns.append("cast(null as " ~ dbt.type_bigint() ~ ") as swallowed_lines") -%}
     {%- endif -%}
     {{ return("(select " ~ columns | join(", ") ~ " from " ~ relation ~ " as contract_rows)") }}
 {% endmacro %}
@@ -289,11 +293,14 @@
 {% macro optional_source_columns() %}
     {%- set text = dbt.type_string() -%}
     {{ return({
-        'erasure_requests': {'user_id': text, 'requested_at': dbt.type_timestamp(), 'extra_fields': text},
+        'erasure_requests': {
+            'user_id': text, 'requested_at': dbt.type_timestamp(), 'extra_fields': text,
+            'swallowed_lines': dbt.type_bigint()
+        },
         'campaign_events': {
             'event_id': text, 'campaign_id': text, 'user_id': text, 'event_type': text,
             'event_at': dbt.type_timestamp(), 'order_id': text, 'order_value': type_double(),
-            'extra_fields': text
+            'extra_fields': text, 'swallowed_lines': dbt.type_bigint()
         },
     }) }}
 {% endmacro %}

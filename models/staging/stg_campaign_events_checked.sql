@@ -31,7 +31,8 @@ parsed as (
         events.event_type as raw_event_type,
         events.event_at as raw_event_at,
         events.order_value as raw_order_value,
-        events.extra_fields
+        events.extra_fields,
+        events.swallowed_lines
     from events
     cross join {{ date_order(ref('base_campaign_events'), 'event_at') }} as date_order
     cross join {{ decimal_separator(ref('base_campaign_events'), ['order_value']) }} as number_format
@@ -42,6 +43,7 @@ row_rules_checked as (
         parsed.*,
         case
             when parsed.is_blank_row then 'blank_row'
+            when parsed.swallowed_lines is not null then 'unclosed_quote'
             when parsed.extra_fields is not null then 'extra_fields'
             when parsed.event_id is null then 'missing_event_id'
             when parsed.user_id is null then 'missing_user_id'

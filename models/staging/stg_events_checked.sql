@@ -39,7 +39,7 @@
     the CTE source_rows. -#}
 {%- set source_columns = ['event_id', 'user_id', 'item_id', 'event_type', 'event_at', 'session_id',
                           'order_id', 'quantity', 'unit_price', 'channel'] -%}
-{%- set source_column_list = (source_columns + ['extra_fields']) | join(', ') -%}
+{%- set source_column_list = (source_columns + ['extra_fields', 'swallowed_lines']) | join(', ') -%}
 {%- set raw_row_hash = row_text_hash(source_columns) -%}
 {%- set source_rows_hash = row_text_hash(source_columns, 'source_rows.') %}
 
@@ -112,7 +112,8 @@ parsed as (
         source_rows.event_at as raw_event_at,
         source_rows.quantity as raw_quantity,
         source_rows.unit_price as raw_unit_price,
-        source_rows.extra_fields
+        source_rows.extra_fields,
+        source_rows.swallowed_lines
     from source_rows
     left join event_type_synonyms
         on lower(trim(source_rows.event_type)) = event_type_synonyms.raw_event_type
@@ -159,6 +160,7 @@ row_rules_checked as (
                 'parsed.raw_event_at', 'parsed.raw_session_id', 'parsed.raw_order_id', 'parsed.raw_quantity',
                 'parsed.raw_unit_price', 'parsed.raw_channel', 'parsed.extra_fields'
             ]) }} then 'blank_row'
+            when parsed.swallowed_lines is not null then 'unclosed_quote'
             when parsed.extra_fields is not null then 'extra_fields'
             when parsed.event_id is null then 'missing_event_id'
             when parsed.user_id is null and parsed.order_id is null then 'missing_user_id'

@@ -33,6 +33,7 @@ parsed as (
         price as raw_price,
         is_active as raw_is_active,
         extra_fields,
+        swallowed_lines,
         {{ is_blank_row([
             'item_id', 'name', 'category', 'brand', 'price', 'description', 'is_active', 'extra_fields'
         ]) }} as is_blank_row,
@@ -47,6 +48,7 @@ row_rules_checked as (
         case
             when parsed.is_blank_row then 'blank_row'
             when parsed.copy_number > 1 then 'exact_duplicate'
+            when parsed.swallowed_lines is not null then 'unclosed_quote'
             when parsed.extra_fields is not null then 'extra_fields'
             when parsed.item_id is null then 'missing_item_id'
             when {{ clean_text('parsed.raw_price') }} is not null and parsed.price is null

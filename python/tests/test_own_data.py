@@ -48,6 +48,14 @@ READABLE_PRICES = (
     ("price-euro-spaced", "€ 3.5", 3.5),
 )
 BLANK_ROWS = 3
+# A value that opens with a quote its line does not close (an inch mark, a quoted word): the
+# reader takes the next lines, whole records, into that value up to the next quote.
+UNCLOSED_QUOTE_LINES = (
+    'quote-1,C001,I001,view,2024-02-01 10:00:00,"S1,,,,web\n',
+    "swallowed-1,C001,I001,view,2024-02-01 10:01:00,S1,,,,web\n",
+    "swallowed-2,C001,I001,view,2024-02-01 10:02:00,S1,,,,web\n",
+    'swallowed-3,C001,I001,view,2024-02-01 10:03:00,S1",,,,web\n',
+)
 EVENT_COLUMNS = (
     "event_id",
     "user_id",
@@ -187,8 +195,8 @@ def assert_no_stack_trace(completed: subprocess.CompletedProcess) -> None:
 def damaged_shop(tmp_path_factory) -> tuple[Path, Path]:
     """The tiny shop plus one damaged copy of a clean purchase per kind of damage, copies whose
     prices carry a currency symbol or thousands commas, an event whose customer id differs
-    from the customer file's only in case, and the empty rows a spreadsheet leaves at the end
-    (lines of commas)."""
+    from the customer file's only in case, the empty rows a spreadsheet leaves at the end
+    (lines of commas), and a quote left open over the lines after it."""
     folder = tiny_shop(tmp_path_factory.mktemp("shop"))
     with (folder / "events.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -200,6 +208,8 @@ def damaged_shop(tmp_path_factory) -> tuple[Path, Path]:
     rows.append({**purchase, "event_id": "lower-case-customer", "user_id": "c001"})
     rows += [{}] * BLANK_ROWS
     write_csv(folder / "events.csv", EVENT_COLUMNS, rows)
+    with (folder / "events.csv").open("a", newline="") as handle:
+        handle.writelines(UNCLOSED_QUOTE_LINES)
     db_path = tmp_path_factory.mktemp("shop_db") / "shop.duckdb"
     completed = build(folder, db_path, env=SALTS)
     assert_no_stack_trace(completed)
@@ -288,6 +298,31 @@ def test_each_damaged_value_is_quarantined_with_its_reason(damaged_shop):
     )
     assert detail.startswith("1 event row(s) have a fractional quantity"), detail
     assert "retail_recs__fractional_quantities" in detail, detail
+
+
+def test_records_an_unclosed_quote_read_into_one_value_are_quarantined_and_named(damaged_shop):
+    """The three records after the open quote are one value of the row that opened it (CSV's
+    rule, which DuckDB's reader follows): that row is quarantined as unclosed_quote, before
+    the rules its shifted fields would break, and build_warnings names it, so the records
+    inside are not lost without a word. Before, the row was accepted as a view whose session
+    id was the three records, and three events were in no count."""
+    _, db_path = damaged_shop
+    ((reason, session_text),) = query(
+        db_path,
+        "select rejection_reason, session_id from stg_events_quarantine where event_id = 'quote-1'",
+    )
+    assert reason == "unclosed_quote"
+    assert "swallowed-2,C001" in session_text
+    swallowed = "select count(*) from stg_events_checked where event_id like 'swallowed-%'"
+    assert query(db_path, swallowed) == [(0,)]
+    lines = "select swallowed_lines from base_events where swallowed_lines is not null"
+    assert query(db_path, lines) == [(len(UNCLOSED_QUOTE_LINES) - 1,)]
+    ((detail,),) = query(
+        db_path,
+        "select detail from build_warnings where warning = 'unclosed_quote'"
+        " and affected_models = 'stg_events and every model built on it'",
+    )
+    assert detail.startswith("1 row(s) of events are in quarantine as unclosed_quote"), detail
 
 
 def test_prices_with_symbols_and_thousands_commas_read(damaged_shop):

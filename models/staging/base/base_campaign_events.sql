@@ -14,7 +14,8 @@ renamed as (
         {{ timestamp_text('event_at') }} as event_at,
         cast(order_id as {{ dbt.type_string() }}) as order_id,
         cast(order_value as {{ dbt.type_string() }}) as order_value,
-        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields
+        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields,
+        cast(swallowed_lines as {{ dbt.type_bigint() }}) as swallowed_lines
     from source
 )
 

@@ -29,7 +29,8 @@ renamed as (
         cast(sms_opt_in as {{ dbt.type_string() }}) as sms_opt_in,
         email_normalized is not null as has_email,
         phone_normalized is not null as has_phone,
-        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields
+        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields,
+        cast(swallowed_lines as {{ dbt.type_bigint() }}) as swallowed_lines
     from contacts_normalized
 )
 

@@ -18,7 +18,8 @@ renamed as (
         cast(quantity as {{ dbt.type_string() }}) as quantity,
         cast(unit_price as {{ dbt.type_string() }}) as unit_price,
         cast(channel as {{ dbt.type_string() }}) as channel,
-        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields
+        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields,
+        cast(swallowed_lines as {{ dbt.type_bigint() }}) as swallowed_lines
     from source
 )
 

@@ -12,7 +12,8 @@ renamed as (
         cast(price as {{ dbt.type_string() }}) as price,
         cast(description as {{ dbt.type_string() }}) as description,
         cast(is_active as {{ dbt.type_string() }}) as is_active,
-        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields
+        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields,
+        cast(swallowed_lines as {{ dbt.type_bigint() }}) as swallowed_lines
     from source
 )
 
