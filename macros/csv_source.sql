@@ -81,11 +81,8 @@
     quote ('"12 inch tray,...') is read, by CSV's rules, up to the next quote in the file,
     however many lines later: the records between become one field of one row. A quoted
     description may hold line breaks; a line of it with header_length - 1 delimiters is
-    rare. -#}
+    rare. In a file of one column every line is a record. -#}
 {% macro swallowed_lines(columns, delimiter, header_length) %}
-    {%- if header_length < 2 -%}
-        {{ return("cast(null as bigint)") }}
-    {%- endif -%}
     {%- set record_line = "'\\n(?:[^\\n]*?" ~ dbt.escape_single_quotes(modules.re.escape(delimiter))
         ~ "){" ~ (header_length - 1) ~ "}'" -%}
     {%- set holds_record, breaks = [], [] -%}

@@ -143,6 +143,32 @@
     {{ return(modules.re.sub('[^a-z0-9]', '', name | lower)) }}
 {% endmacro %}
 
+{#- Stop the build when a row of source_name holds lines an unclosed quote read into its values
+    (a CSV file's swallowed_lines), naming the file, the first such row's line count and
+    what it costs (consequence). For a source whose rows must all be read, where quarantine
+    would drop them. -#}
+{% macro stop_on_unclosed_quotes(source_name, consequence) %}
+    {%- set location = var('retail_recs__' ~ source_name ~ '_location') -%}
+    {#- Only a CSV file has the count: Parquet, JSON and tables have no quotes to leave open. -#}
+    {%- if not (location and probes_sources() and location_format(location) == 'csv') -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set raw = raw_source(source_name) -%}
+    {%- set found = run_query(
+        "select count(*) as affected_rows, coalesce(sum(swallowed_lines), 0) as swallowed from "
+        ~ source_relation(source_name) ~ " as source_rows where swallowed_lines is not null"
+    ).rows[0] -%}
+    {%- if found['affected_rows'] > 0 -%}
+        {{ exceptions.raise_compiler_error(
+            "Source " ~ source_name ~ " (" ~ raw.described_as ~ "): " ~ found['affected_rows']
+            ~ " row(s) have a value that opens with a quote its line does not close, so the CSV"
+            ~ " reader took " ~ found['swallowed'] ~ " following line(s) of the file into it, and "
+            ~ consequence ~ ". Double or remove the quote, and build again."
+        ) }}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}
+
 {#- Whether this command reads data (compile and docs work without the sources). -#}
 {% macro probes_sources() %}
     {{ return(execute and flags.WHICH in ('run', 'build', 'test', 'retry')) }}

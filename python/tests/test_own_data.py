@@ -860,6 +860,25 @@ def test_ids_written_as_floats_match_the_same_ids_written_plainly(tmp_path):
     assert query(db_path, "select count(*) from stg_customers where user_id = '10001'") == [(0,)]
 
 
+def test_an_erasure_list_with_a_quote_left_open_stops_the_build_naming_the_file(tmp_path):
+    """In the erasure list a quote left open would hide the requests on the lines after it
+    (quarantine would leave those customers unerased), so the build stops before any model
+    reads a customer, with one line naming the file and the lines it took."""
+    folder = tiny_shop(tmp_path / "shop")
+    # The quoted ids make the sniffer read quotes (a lone quote in a file reads as text).
+    (folder / "erasure_requests.csv").write_text(
+        'user_id,requested_at\n"C000","2024-03-01"\n"C001,2024-03-01\nC002,2024-03-01\n'
+        'C003,"2024-03-01"\n"C004","2024-03-01"\n'
+    )
+    completed = build_models(folder, tmp_path / "w.duckdb", "+stg_events")
+    assert_no_stack_trace(completed)
+    assert completed.returncode != 0
+    assert "Source erasure_requests (file '" in completed.stdout, completed.stdout[-3000:]
+    assert "took 2 following line(s) of the file" in completed.stdout
+    assert "would not be honoured" in completed.stdout
+    assert "OK created sql table model main.stg_events_checked" not in completed.stdout
+
+
 def test_a_shop_that_sells_by_weight_keeps_its_measured_lines_and_their_revenue(tmp_path):
     """A delicatessen sells a third of its items by the kilogram: those purchases carry a
     measure (0.25 to 2.75 kg) and the price of a kilogram. By default they are quarantined as
