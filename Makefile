@@ -38,9 +38,12 @@ demo: install
 	$(BIN)/python -m retail_recs.export_campaigns
 	$(BIN)/python -m retail_recs.summary
 
-## Lint, the whole pytest suite (which builds warehouses end to end), then the Spark step.
+## Lint, the whole pytest suite (which builds warehouses end to end) on TEST_WORKERS processes,
+## then the Spark step. A small build is dbt's Python on one core, so two processes use both
+## cores of the reference machine; each test file stays on one process (conftest.py).
+TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 	$(MAKE) spark-check
 
 ## The Spark equality step alone: the small demo on DuckDB and on a local Spark session,

@@ -25,13 +25,34 @@ ONLINE_RETAIL_FILE = Path(
 )
 
 
+# Test files whose tests each build their own warehouse, with no fixture shared beyond the
+# session's: with pytest-xdist (make test) their tests spread over the processes one by one.
+INDEPENDENT_TEST_FILES = ("test_own_data.py",)
+
+
+def pytest_collection_modifyitems(items):
+    """Keep each test file on one pytest-xdist process (``--dist loadgroup``), so that a
+    module fixture (a warehouse built for the file) is built once, except the tests of
+    INDEPENDENT_TEST_FILES that use no module fixture. Without xdist the marker does nothing."""
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        module_scoped = fixtures is not None and any(
+            definition.scope not in ("session", "function")
+            for definitions in fixtures.name2fixturedefs.values()
+            for definition in definitions
+        )
+        if item.path.name not in INDEPENDENT_TEST_FILES or module_scoped:
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def target_path_per_vars(tmp_path_factory):
     """dbt parses the whole project again whenever --vars differ from the last parse in its
     target path (about 10 s of CPU for this project, against 2 s for a partial parse), and the
     suite alternates between data folders, each with its own source vars. One target path per
-    set of vars (and profile target) keeps every set's partial parse. In-process invocations
-    only (run_dbt, spark_build.invoke); one that names its own target path keeps it."""
+    set of vars (and profile target) keeps every set's partial parse, and the logs go beside
+    them. In-process invocations only (run_dbt, spark_build.invoke); one that names its own
+    target path keeps it."""
     root = tmp_path_factory.mktemp("dbt_targets")
     with_default_target = build.dbt_args
 
@@ -44,7 +65,9 @@ def target_path_per_vars(tmp_path_factory):
         # A parse is kept per target too (the Spark step parses for DuckDB and for Spark).
         target = args[args.index("--target") + 1] if "--target" in args else "default"
         key = hashlib.sha256(json.dumps([target, variables], sort_keys=True).encode())
-        return [*args, "--target-path", str(root / key.hexdigest()[:16])]
+        # The logs too, per process: pytest-xdist's processes would share the project's.
+        logs = [] if "--log-path" in args else ["--log-path", str(root / "logs")]
+        return [*args, "--target-path", str(root / key.hexdigest()[:16]), *logs]
 
     build.dbt_args = dbt_args
     yield

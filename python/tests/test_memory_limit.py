@@ -21,9 +21,12 @@ DBT = str(Path(sys.executable).parent / "dbt")
 
 def dbt_output(data_dir: Path, db_path: Path, memory_limit, *args: str) -> tuple[int, str]:
     """Run dbt in its own process (as a user would) and return its exit code and output;
-    memory_limit None leaves var retail_recs__memory_limit at its default."""
+    memory_limit None leaves var retail_recs__memory_limit at its default. The target and
+    logs go beside the database, away from other test processes' (pytest-xdist)."""
     variables = {} if memory_limit is None else {"retail_recs__memory_limit": memory_limit}
     command = [DBT, *dbt_args(args[0], data_dir, variables)]
+    command += ["--target-path", str(db_path.parent / "target")]
+    command += ["--log-path", str(db_path.parent / "logs")]
     completed = subprocess.run(
         command + list(args[1:]),
         env={**os.environ, "RETAIL_RECS_DB": str(db_path)},

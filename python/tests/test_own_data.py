@@ -145,12 +145,16 @@ SALTS = {
 
 def build(data_dir: Path, db_path: Path, *args: str, env=None) -> subprocess.CompletedProcess:
     """The README's own-data command, in its own process and an empty working directory
-    (nothing of the demo around)."""
+    (nothing of the demo around). dbt's target and logs go beside the database, so that
+    builds on pytest-xdist's other process never share the project's."""
     workdir = db_path.parent / "cwd"
     workdir.mkdir(exist_ok=True)
     command = [sys.executable, "-m", "retail_recs.build", "--data", str(data_dir)]
+    own = ["--target-path", str(db_path.parent / "target")]
+    own += ["--log-path", str(db_path.parent / "logs")]
+    passed = [*args, *own] if "--" in args else [*args, "--", *own]
     return subprocess.run(
-        [*command, "--db", str(db_path), *args],
+        [*command, "--db", str(db_path), *passed],
         cwd=workdir,
         env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         capture_output=True,
@@ -232,7 +236,8 @@ def test_salts_reach_no_file_under_target_or_logs(damaged_shop, tmp_path):
         text=True,
     )
     assert generated.returncode == 0, generated.stdout[-3000:]
-    for folder in (PROJECT_DIR / "target", PROJECT_DIR / "logs", docs):
+    built = db_path.parent
+    for folder in (built / "target", built / "logs", PROJECT_DIR / "logs", docs):
         assert files_holding(folder, SALTS.values()) == [], folder
     email = "c0@example.com"
     expected = hashlib.sha256((SALTS["RETAIL_RECS_PII_SALT"] + email).encode()).hexdigest()
