@@ -144,9 +144,9 @@
 {% endmacro %}
 
 {#- Stop the build when a row of source_name holds lines an unclosed quote read into its values
-    (a CSV file's swallowed_lines), naming the file, the first such row's line count and
-    what it costs (consequence). For a source whose rows must all be read, where quarantine
-    would drop them. -#}
+    (a CSV file's swallowed_lines), naming the file, the rows, the lines they took and what
+    that would cost (consequence). For a source whose rows quarantine must not drop: the
+    customers (consents, raw contacts) and the erasure requests. -#}
 {% macro stop_on_unclosed_quotes(source_name, consequence) %}
     {%- set location = var('retail_recs__' ~ source_name ~ '_location') -%}
     {#- Only a CSV file has the count: Parquet, JSON and tables have no quotes to leave open. -#}

@@ -38,7 +38,6 @@ parsed as (
         signup_at as raw_signup_at,
         birth_year as raw_birth_year,
         extra_fields,
-        swallowed_lines,
         {{ is_blank_row([
             'user_id', 'email_sha256', 'phone_sha256', 'country', 'city', 'signup_at', 'birth_year',
             'gender', 'email_opt_in', 'sms_opt_in', 'extra_fields'
@@ -63,7 +62,6 @@ row_rules_checked as (
         case
             when is_blank_row then 'blank_row'
             when copy_number > 1 then 'exact_duplicate'
-            when swallowed_lines is not null then 'unclosed_quote'
             when extra_fields is not null then 'extra_fields'
             when user_id is null then 'missing_user_id'
         end as row_rejection_reason

@@ -865,23 +865,42 @@ def test_ids_written_as_floats_match_the_same_ids_written_plainly(tmp_path):
     assert query(db_path, "select count(*) from stg_customers where user_id = '10001'") == [(0,)]
 
 
-def test_an_erasure_list_with_a_quote_left_open_stops_the_build_naming_the_file(tmp_path):
-    """In the erasure list a quote left open would hide the requests on the lines after it
-    (quarantine would leave those customers unerased), so the build stops before any model
-    reads a customer, with one line naming the file and the lines it took."""
+@pytest.mark.parametrize(
+    ("source", "header", "consequence", "reader"),
+    [
+        ("erasure_requests", "user_id,requested_at", "would not be honoured", "stg_events_checked"),
+        (
+            "customers",
+            "user_id,email",
+            "would be lost with their consents",
+            "stg_customers_checked",
+        ),
+    ],
+)
+def test_a_quote_left_open_in_customers_or_erasures_stops_the_build_naming_the_file(
+    tmp_path, source, header, consequence, reader
+):
+    """In the erasure list a quote left open would hide the requests on the lines after it,
+    and in the customer file it would lose those customers' consents and hold their raw
+    contacts in a value that is not hashed; quarantine cannot help either. So the build stops
+    before any model reads them, with one line naming the file and the lines it took."""
     folder = tiny_shop(tmp_path / "shop")
     # The quoted ids make the sniffer read quotes (a lone quote in a file reads as text).
-    (folder / "erasure_requests.csv").write_text(
-        'user_id,requested_at\n"C000","2024-03-01"\n"C001,2024-03-01\nC002,2024-03-01\n'
-        'C003,"2024-03-01"\n"C004","2024-03-01"\n'
+    second = "2024-03-01" if source == "erasure_requests" else "c@example.com"
+    (folder / f"{source}.csv").write_text(
+        f'{header}\n"C000","{second}"\n"C001,{second}\nC002,{second}\n'
+        f'C003,"{second}"\n"C004","{second}"\n'
     )
-    completed = build_models(folder, tmp_path / "w.duckdb", "+stg_events")
+    db_path = tmp_path / "w.duckdb"
+    completed = build_models(folder, db_path, "+stg_events", "+stg_customers")
     assert_no_stack_trace(completed)
     assert completed.returncode != 0
-    assert "Source erasure_requests (file '" in completed.stdout, completed.stdout[-3000:]
+    assert f"Source {source} (file '" in completed.stdout, completed.stdout[-3000:]
     assert "took 2 following line(s) of the file" in completed.stdout
-    assert "would not be honoured" in completed.stdout
-    assert "OK created sql table model main.stg_events_checked" not in completed.stdout
+    assert consequence in completed.stdout
+    # The models that read the source were not built.
+    built = f"select count(*) from duckdb_tables() where table_name = '{reader}'"
+    assert query(db_path, built) == [(0,)]
 
 
 def test_a_shop_that_sells_by_weight_keeps_its_measured_lines_and_their_revenue(tmp_path):

@@ -2,6 +2,10 @@
 -- as validity flags and salted hashes: the raw values are read again solely by the pii schema.
 -- Rows of erased customers (erasure_requests) are dropped here, before anything reads them.
 {{ config(materialized=salted_view_materialization()) }}
+{#- A value that an unclosed quote filled with the lines after it would hold those customers'
+    raw contacts in a column that is not hashed, and drop their consents: such a file stops
+    the build (macro swallowed_lines). -#}
+{{ stop_on_unclosed_quotes('customers', 'the customers on those lines would be lost with their consents, their raw contacts held in an unhashed value') }}
 with source as (
     select * from {{ source_relation('customers') }} as source_rows
     where not {{ is_erased('source_rows.user_id') }}
@@ -29,8 +33,7 @@ renamed as (
         cast(sms_opt_in as {{ dbt.type_string() }}) as sms_opt_in,
         email_normalized is not null as has_email,
         phone_normalized is not null as has_phone,
-        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields,
-        cast(swallowed_lines as {{ dbt.type_bigint() }}) as swallowed_lines
+        cast(extra_fields as {{ dbt.type_string() }}) as extra_fields
     from contacts_normalized
 )
 
