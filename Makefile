@@ -40,10 +40,10 @@ demo: install
 
 ## Lint, the whole pytest suite (which builds warehouses end to end) on TEST_WORKERS processes,
 ## then the Spark step. A small build is dbt's Python on one core, so two processes use both
-## cores of the reference machine; each test file stays on one process (conftest.py).
+## cores of the reference machine; conftest.py's scheduler keeps each test file on one.
 TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 	$(MAKE) spark-check
 
 ## The Spark equality step alone: the small demo on DuckDB and on a local Spark session,

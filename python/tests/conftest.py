@@ -25,24 +25,29 @@ ONLINE_RETAIL_FILE = Path(
 )
 
 
-# Test files whose tests each build their own warehouse, with no fixture shared beyond the
-# session's: with pytest-xdist (make test) their tests spread over the processes one by one.
+# Test files whose tests share no fixture beyond the session's (each builds its own shop):
+# with pytest-xdist (make test) their tests spread over the processes one by one.
 INDEPENDENT_TEST_FILES = ("test_own_data.py",)
 
+try:
+    from xdist.scheduler import LoadScopeScheduling
+except ImportError:  # pytest without pytest-xdist: nothing to schedule
+    LoadScopeScheduling = None
 
-def pytest_collection_modifyitems(items):
-    """Keep each test file on one pytest-xdist process (``--dist loadgroup``), so that a
-    module fixture (a warehouse built for the file) is built once, except the tests of
-    INDEPENDENT_TEST_FILES that use no module fixture. Without xdist the marker does nothing."""
-    for item in items:
-        fixtures = getattr(item, "_fixtureinfo", None)
-        module_scoped = fixtures is not None and any(
-            definition.scope not in ("session", "function")
-            for definitions in fixtures.name2fixturedefs.values()
-            for definition in definitions
-        )
-        if item.path.name not in INDEPENDENT_TEST_FILES or module_scoped:
-            item.add_marker(pytest.mark.xdist_group(item.path.name))
+if LoadScopeScheduling is not None:
+
+    class FileScheduling(LoadScopeScheduling):
+        """Each test file's tests on one process, so that a warehouse a file builds for its
+        tests (a module fixture) is built once; a test of INDEPENDENT_TEST_FILES alone.
+        (xdist's own loadgroup marks do not group under pytest 9.2, which no longer reads
+        the node id they rewrite.)"""
+
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::", 1)[0]
+            return nodeid if Path(file).name in INDEPENDENT_TEST_FILES else file
+
+    def pytest_xdist_make_scheduler(config, log):
+        return FileScheduling(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)

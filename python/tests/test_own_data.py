@@ -195,7 +195,9 @@ def assert_no_stack_trace(completed: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in output, output[-4000:]
 
 
-@pytest.fixture(scope="module")
+# Session-wide, as the tests of this file are scheduled one by one (conftest.py); a test that
+# builds into the warehouse copies it first.
+@pytest.fixture(scope="session")
 def damaged_shop(tmp_path_factory) -> tuple[Path, Path]:
     """The tiny shop plus one damaged copy of a clean purchase per kind of damage, copies whose
     prices carry a currency symbol or thousands commas, an event whose customer id differs
