@@ -3,7 +3,8 @@
     the extra copies ('exact_duplicate'), and among valid rows dense_rank > 1 marks a
     different, later version of the same id ('repeated_event_id'). A blank row (rule
     'blank_row', macro is_blank_row) is named as such first: 500 empty spreadsheet rows are
-    no 499 copies of an event. Renders the CTEs
+    no 499 copies of an event; so is a header line repeated in the file ('repeated_header',
+    macro is_repeated_header), as twelve concatenated monthly exports repeat it eleven times. Renders the CTEs
     versions_ranked and classified (which adds rejection_reason) over the CTE named
     checked_rows, which has event_id, row_rejection_reason and the content_columns. -#}
 {% macro duplicate_rule_ctes(checked_rows, content_columns) %}
@@ -26,7 +27,7 @@ classified as (
     select
         *,
         case
-            when row_rejection_reason = 'blank_row' then row_rejection_reason
+            when row_rejection_reason in ('blank_row', 'repeated_header') then row_rejection_reason
             when version_row_number > version_rank then 'exact_duplicate'
             when row_rejection_reason is not null then row_rejection_reason
             when version_dense_rank > 1 then 'repeated_event_id'

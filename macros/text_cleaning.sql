@@ -73,6 +73,26 @@
     )
 {% endmacro %}
 
+{#- Whether a row is its file's header line again, as exports concatenated with their headers
+    (`cat` of monthly files) repeat it: each of columns (SQL text expressions of the source's
+    required contract columns) holds a name of one of source_name's contract columns, as
+    headers spell them (macro loose_column_name: 'Event ID', a byte-order mark before it).
+    Any contract name, not only its own, so that a later file's header in another column
+    order is named too. Rule 'repeated_header' of seed rejection_reasons. -#}
+{% macro is_repeated_header(source_name, columns) %}
+    {%- set contract = input_contract()[source_name] -%}
+    {%- set names = [] -%}
+    {%- for name in contract.required + contract.optional -%}
+        {%- do names.append("'" ~ loose_column_name(name) ~ "'") -%}
+    {%- endfor -%}
+    (
+    {%- for column in columns %}
+        coalesce({{ regex_replace_all('lower(' ~ column ~ ')', '[^a-z0-9]', '') }} in ({{ names | join(', ') }}), false)
+        {%- if not loop.last %} and {% endif %}
+    {%- endfor %}
+    )
+{% endmacro %}
+
 {#- An id compared loosely (upper case, no spaces): only to count near-misses, never to join. -#}
 {% macro loose_id(expression) %}
     upper(replace({{ expression }}, ' ', ''))

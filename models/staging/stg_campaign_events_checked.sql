@@ -43,6 +43,10 @@ row_rules_checked as (
         parsed.*,
         case
             when parsed.is_blank_row then 'blank_row'
+            when {{ is_repeated_header('campaign_events', [
+                'parsed.raw_event_type', 'parsed.event_id', 'parsed.campaign_id', 'parsed.user_id',
+                'parsed.raw_event_at'
+            ]) }} then 'repeated_header'
             when parsed.swallowed_lines is not null then 'unclosed_quote'
             when parsed.extra_fields is not null then 'extra_fields'
             when parsed.event_id is null then 'missing_event_id'

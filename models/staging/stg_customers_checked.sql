@@ -61,6 +61,7 @@ row_rules_checked as (
         *,
         case
             when is_blank_row then 'blank_row'
+            when {{ is_repeated_header('customers', ['user_id']) }} then 'repeated_header'
             when copy_number > 1 then 'exact_duplicate'
             when extra_fields is not null then 'extra_fields'
             when user_id is null then 'missing_user_id'

@@ -47,6 +47,7 @@ row_rules_checked as (
         parsed.*,
         case
             when parsed.is_blank_row then 'blank_row'
+            when {{ is_repeated_header('items', ['parsed.item_id']) }} then 'repeated_header'
             when parsed.copy_number > 1 then 'exact_duplicate'
             when parsed.swallowed_lines is not null then 'unclosed_quote'
             when parsed.extra_fields is not null then 'extra_fields'

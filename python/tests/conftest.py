@@ -46,6 +46,8 @@ if LoadScopeScheduling is not None:
             file = nodeid.split("::", 1)[0]
             return nodeid if Path(file).name in INDEPENDENT_TEST_FILES else file
 
+    # Optional: `pytest -p no:xdist` (one process, as when debugging) has no such hook.
+    @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(config, log):
         return FileScheduling(config, log)
 

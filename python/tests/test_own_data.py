@@ -56,6 +56,16 @@ UNCLOSED_QUOTE_LINES = (
     "swallowed-2,C001,I001,view,2024-02-01 10:02:00,S1,,,,web\n",
     'swallowed-3,C001,I001,view,2024-02-01 10:03:00,S1",,,,web\n',
 )
+# Header lines repeated inside each file, as `cat` of monthly exports leaves them: the names
+# as written, and (events) as another export spells them, after a byte-order mark.
+REPEATED_HEADERS = {
+    "events.csv": (
+        lambda fields: fields,
+        lambda fields: ["\ufeff" + field.replace("_", " ").title() for field in fields],
+    ),
+    "items.csv": (lambda fields: fields,),
+    "customers.csv": (lambda fields: fields,),
+}
 EVENT_COLUMNS = (
     "event_id",
     "user_id",
@@ -202,8 +212,16 @@ def damaged_shop(tmp_path_factory) -> tuple[Path, Path]:
     """The tiny shop plus one damaged copy of a clean purchase per kind of damage, copies whose
     prices carry a currency symbol or thousands commas, an event whose customer id differs
     from the customer file's only in case, the empty rows a spreadsheet leaves at the end
-    (lines of commas), and a quote left open over the lines after it."""
+    (lines of commas), a quote left open over the lines after it, and header lines repeated
+    inside the files (exports concatenated with their headers)."""
     folder = tiny_shop(tmp_path_factory.mktemp("shop"))
+    for name, headers in REPEATED_HEADERS.items():
+        with (folder / name).open(newline="") as handle:
+            reader = csv.DictReader(handle)
+            fields, kept = tuple(reader.fieldnames), list(reader)
+        for written in headers:
+            kept.insert(len(kept) // 2, dict(zip(fields, written(fields), strict=True)))
+        write_csv(folder / name, fields, kept)
     with (folder / "events.csv").open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     purchase = next(row for row in rows if row["event_type"] == "purchase")
@@ -330,6 +348,30 @@ def test_records_an_unclosed_quote_read_into_one_value_are_quarantined_and_named
         " and affected_models = 'stg_events and every model built on it'",
     )
     assert detail.startswith("1 row(s) of events are in quarantine as unclosed_quote"), detail
+
+
+def test_header_lines_repeated_inside_a_file_are_quarantined_and_named(damaged_shop):
+    """A header line inside a file is repeated_header, before the duplicate rules, however its
+    names are spelled: no customer called 'user_id', no item called 'name', and build_warnings
+    says how to read concatenated files whose columns may differ. Before, the customer and
+    the item were accepted, and the event headers were unknown_event_type and a copy."""
+    _, db_path = damaged_shop
+    for source, key in (("events", "event_id"), ("items", "item_id"), ("customers", "user_id")):
+        header_rows = query(
+            db_path,
+            f"select {key}, rejection_reason from stg_{source}_quarantine"
+            f" where lower({key}) like '%{key.replace('_', '%')}'",
+        )
+        assert {reason for _, reason in header_rows} == {"repeated_header"}, source
+        assert len(header_rows) == len(REPEATED_HEADERS[f"{source}.csv"]), header_rows
+        ((detail,),) = query(
+            db_path,
+            "select detail from build_warnings where warning = 'repeated_header'"
+            f" and affected_models = 'stg_{source} and every model built on it'",
+        )
+        assert f"retail_recs__{source}_location" in detail, detail
+    assert query(db_path, "select count(*) from dim_customers where user_id = 'user_id'") == [(0,)]
+    assert query(db_path, "select count(*) from dim_items where item_id = 'item_id'") == [(0,)]
 
 
 def test_prices_with_symbols_and_thousands_commas_read(damaged_shop):

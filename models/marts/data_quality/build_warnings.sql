@@ -216,6 +216,16 @@ unclosed_quote_rows as (
         and rejected_rows > 0
 ),
 
+-- A file's header line inside the file: exports concatenated with their headers. The lines
+-- are in quarantine, but a later file that orders its columns otherwise was read into the
+-- first file's columns, which only a glob of the separate files reads right.
+repeated_header_rows as (
+    select source_name, rejected_rows
+    from {{ ref('data_quality_rejections') }}
+    where rejection_reason = 'repeated_header'
+        and rejected_rows > 0
+),
+
 figures as (
     select *
     from customers
@@ -399,6 +409,19 @@ warnings as (
             || 'them in stg_' || source_name || '_quarantine, double or remove the quote in the '
             || 'export, and build again.' as detail
     from unclosed_quote_rows
+
+    union all
+
+    select
+        'repeated_header' as warning,
+        'stg_' || source_name || ' and every model built on it' as affected_models,
+        cast(rejected_rows as {{ dbt.type_string() }}) || ' row(s) of ' || source_name
+            || ' repeat the header line inside the file, as files concatenated with their '
+            || 'headers do, and are in quarantine as repeated_header. If the files after such a '
+            || 'line order their columns otherwise, their rows were read into the wrong columns: '
+            || 'point var retail_recs__' || source_name || '_location at the separate files as a '
+            || 'glob (exports/*.csv), which reads each file by its own header.' as detail
+    from repeated_header_rows
 
     union all
 
