@@ -93,7 +93,9 @@
     )
 {% endmacro %}
 
-{#- An id compared loosely (upper case, no spaces): only to count near-misses, never to join. -#}
+{#- An id compared loosely (upper case, no spaces, no leading zeros, which a spreadsheet drops
+    from a SKU or customer number it takes for a number: '00123' as '123'): only to count
+    near-misses, never to join. -#}
 {% macro loose_id(expression) %}
-    upper(replace({{ expression }}, ' ', ''))
+    {{ regex_replace_anchored('upper(replace(' ~ expression ~ ", ' ', ''))", '^0+', '') }}
 {% endmacro %}

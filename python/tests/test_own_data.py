@@ -389,6 +389,12 @@ def test_an_id_spelled_in_another_case_shows_in_the_reconciliation(damaged_shop)
         " from data_quality_reconciliation where source_name = 'events'",
     )
     assert (without_row, loose_matches) == (1, 1)
+    ((detail,),) = query(
+        db_path,
+        "select detail from build_warnings where warning = 'ids_spelled_differently'"
+        " and affected_models like 'dim_customers%'",
+    )
+    assert detail.startswith("1 customer id(s) of the events match a customer file id"), detail
 
 
 def test_the_same_warehouse_refuses_another_shop(damaged_shop, tmp_path):

@@ -226,6 +226,15 @@ repeated_header_rows as (
         and rejected_rows > 0
 ),
 
+-- Event ids that join their customer or catalogue row only when case, spaces and leading
+-- zeros are ignored: ids are matched exactly, so those customers have no profile, and those
+-- sales are in quarantine as unknown_item, whatever their share.
+loose_id_matches as (
+    select user_ids_matching_ignoring_case, item_ids_matching_ignoring_case
+    from {{ ref('data_quality_reconciliation') }}
+    where source_name = 'events'
+),
+
 figures as (
     select *
     from customers
@@ -422,6 +431,33 @@ warnings as (
             || 'point var retail_recs__' || source_name || '_location at the separate files as a '
             || 'glob (exports/*.csv), which reads each file by its own header.' as detail
     from repeated_header_rows
+
+    union all
+
+    select
+        'ids_spelled_differently' as warning,
+        'dim_customers (has_profile), campaign audiences' as affected_models,
+        cast(user_ids_matching_ignoring_case as {{ dbt.type_string() }}) || ' customer id(s) of '
+            || 'the events match a customer file id only when case, spaces and leading zeros are '
+            || 'ignored (c001 and C001, 42 and 0042): ids are matched exactly, so those customers '
+            || 'have no profile, contact or consent here. Export the ids as the other file writes '
+            || 'them (as text, where a spreadsheet drops leading zeros); see '
+            || 'data_quality_reconciliation.' as detail
+    from loose_id_matches
+    where user_ids_matching_ignoring_case > 0
+
+    union all
+
+    select
+        'ids_spelled_differently' as warning,
+        'stg_events and every model built on it' as affected_models,
+        cast(item_ids_matching_ignoring_case as {{ dbt.type_string() }}) || ' item id(s) of the '
+            || 'events in quarantine as unknown_item match a catalogue id only when case, spaces and '
+            || 'leading zeros are ignored (123 and SKU 00123): ids are matched exactly, so their '
+            || 'events are left out. Export the ids as the other file writes them (as text, where '
+            || 'a spreadsheet drops leading zeros); see stg_events_quarantine.' as detail
+    from loose_id_matches
+    where item_ids_matching_ignoring_case > 0
 
     union all
 

@@ -1,7 +1,8 @@
 -- Row accounting per source: raw = accepted + duplicates + rejected + erased, checked by a test.
--- For events, also the ids that join nothing, and how many of them would join if case and
--- spaces were ignored: ids stay matched exactly, but an export that writes 'c001' where the
--- customer file has 'C001' shows here instead of doubling the customers silently.
+-- For events, also the ids that join nothing, and how many of them would join if case, spaces
+-- and leading zeros were ignored: ids stay matched exactly, but an export that writes 'c001'
+-- where the customer file has 'C001', or a spreadsheet that saved SKU '00123' as 123, shows
+-- here instead of doubling the customers or dropping the sales silently.
 with source_rows as (
     select * from {{ ref('int_source_row_counts') }}
 ),
