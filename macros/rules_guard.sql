@@ -88,6 +88,7 @@
         'retail_recs__max_quantity',
         'retail_recs__max_unit_price',
         'retail_recs__fractional_quantities',
+        'retail_recs__default_event_type',
         'retail_recs__as_of',
         'retail_recs__affinity_half_life_days',
     ] -%}

@@ -692,6 +692,48 @@ def test_an_export_of_bare_purchase_rows_builds_every_list(tmp_path):
     assert query(db_path, "select count(*) > 0 from recommendations_item_cf") == [(True,)]
 
 
+def test_transaction_lines_without_event_ids_or_types_build_once_the_type_is_named(tmp_path):
+    """An export of transaction lines (customer, item, time, price, as retailers' order-line
+    files are) has no event id and no event type. Without var retail_recs__default_event_type
+    the build stops naming the var, as a type column titled otherwise must not read as
+    purchases unseen; with it set, every line is a purchase, two identical lines are two
+    events (two units bought on two lines), and build_warnings names both defaults."""
+    folder = tiny_shop(tmp_path / "shop")
+    with (folder / "events.csv").open(newline="") as handle:
+        purchases = [row for row in csv.DictReader(handle) if row["event_type"] == "purchase"]
+    line_columns = ("user_id", "item_id", "event_at", "unit_price")
+    lines = [{column: row[column] for column in line_columns} for row in purchases]
+    lines.append(dict(lines[0]))
+    write_csv(folder / "events.csv", line_columns, lines)
+    stopped = build(folder, tmp_path / "stopped.duckdb", "--", "--select", "base_events")
+    assert stopped.returncode != 0
+    assert "lacks required column(s) event_type" in stopped.stdout, stopped.stdout[-3000:]
+    assert "set var retail_recs__default_event_type to it" in stopped.stdout
+    assert_no_stack_trace(stopped)
+
+    named = {"retail_recs__default_event_type": "purchase"}
+    (folder / "dbt_vars.json").write_text(json.dumps(named))
+    db_path = tmp_path / "w.duckdb"
+    completed = build(folder, db_path)
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    assert query(
+        db_path,
+        "select count(*), count(distinct event_id), min(event_type), max(event_type), sum(quantity)"
+        " from stg_events",
+    ) == [(len(lines), len(lines), "purchase", "purchase", len(lines))]
+    assert query(db_path, "select count(*) from stg_events_quarantine") == [(0,)]
+    twice = lines[0]
+    assert query(
+        db_path,
+        f"select count(*) from stg_events where user_id = '{twice['user_id']}'"
+        f" and item_id = '{twice['item_id']}' and event_at = timestamp '{twice['event_at']}'",
+    ) == [(2,)]
+    warnings = {row[0] for row in query(db_path, "select warning from build_warnings")}
+    assert {"event_id_derived", "event_type_assumed", "quantity_assumed"} <= warnings, warnings
+    assert query(db_path, "select count(distinct user_id) from recommendations") == [(CUSTOMERS,)]
+
+
 def test_a_shop_younger_than_the_test_window_gets_the_blend_untested(tmp_path):
     """20 days of history, a 30-day test window: the default evaluation cutoff precedes every
     event, so nothing can be evaluated. That is not an error (an explicit cutoff would be,

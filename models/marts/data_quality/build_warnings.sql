@@ -351,6 +351,27 @@ warnings as (
     union all
 
     select
+        'event_type_assumed' as warning,
+        'stg_events and every model built on it' as affected_models,
+        'The events input has no event_type column: var retail_recs__default_event_type reads '
+            || 'every row as {{ var("retail_recs__default_event_type") }}.' as detail
+    from figures
+    where {{ 'true' if 'event_type' in defaulted_event_columns else 'false' }}
+
+    union all
+
+    select
+        'event_id_derived' as warning,
+        'stg_events' as affected_models,
+        'The events input has no event_id column: each row is identified by its content and '
+            || 'its number among identical rows, so two identical lines are two events (two '
+            || 'units on two lines), and a row the export sent twice is counted twice.' as detail
+    from figures
+    where {{ 'true' if 'event_id' in defaulted_event_columns else 'false' }}
+
+    union all
+
+    select
         'date_order_assumed' as warning,
         'stg_' || source_name as affected_models,
         cast(numeric_dates as {{ dbt.type_string() }}) || ' numeric date(s) in '
