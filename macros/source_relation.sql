@@ -378,6 +378,11 @@
 {% macro optional_source_columns() %}
     {%- set text = dbt.type_string() -%}
     {{ return({
+        'customers': {
+            'user_id': text, 'email': text, 'phone': text, 'country': text, 'city': text,
+            'signup_at': text, 'birth_year': text, 'gender': text, 'email_opt_in': text,
+            'sms_opt_in': text, 'extra_fields': text, 'swallowed_lines': dbt.type_bigint()
+        },
         'erasure_requests': {
             'user_id': text, 'requested_at': dbt.type_timestamp(), 'extra_fields': text,
             'swallowed_lines': dbt.type_bigint()

@@ -734,6 +734,38 @@ def test_transaction_lines_without_event_ids_or_types_build_once_the_type_is_nam
     assert query(db_path, "select count(distinct user_id) from recommendations") == [(CUSTOMERS,)]
 
 
+def test_a_shop_without_a_customer_file_gets_lists_and_no_campaign_reach(tmp_path):
+    """A marketplace's or a clickstream's export has events and a catalogue but no customer
+    file: the build gives every customer of the events lists, segments and values, excludes
+    each from the campaign audiences for want of consent, and build_warnings says why."""
+    folder = tiny_shop(tmp_path / "shop")
+    (folder / "customers.csv").unlink()
+    db_path = tmp_path / "w.duckdb"
+    completed = build(folder, db_path)
+    assert_no_stack_trace(completed)
+    assert completed.returncode == 0, completed.stdout[-6000:]
+    assert query(db_path, "select count(distinct user_id) from recommendations") == [(CUSTOMERS,)]
+    assert query(
+        db_path, "select count(*), count(*) filter (where has_profile) from dim_customers"
+    ) == [(CUSTOMERS, 0)]
+    assert query(db_path, "select count(distinct user_id) from customer_rfm") == [(CUSTOMERS,)]
+    reasons = query(
+        db_path, "select distinct is_eligible, exclusion_reason from campaign_audiences"
+    )
+    assert reasons == [(False, "no_consent")], reasons
+    ((detail,),) = query(
+        db_path, "select detail from build_warnings where warning = 'no_customer_rows'"
+    )
+    assert detail.startswith(
+        f"No customer row (no customer file, or an empty one): the {CUSTOMERS}"
+    )
+    assert query(
+        db_path,
+        "select raw_rows, is_reconciled from data_quality_reconciliation"
+        " where source_name = 'customers'",
+    ) == [(0, True)]
+
+
 def test_a_shop_younger_than_the_test_window_gets_the_blend_untested(tmp_path):
     """20 days of history, a 30-day test window: the default evaluation cutoff precedes every
     event, so nothing can be evaluated. That is not an error (an explicit cutoff would be,

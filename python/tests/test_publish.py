@@ -561,7 +561,7 @@ def demo_data(small_demo_data, tmp_path_factory) -> Path:
     """The small demo set as generated: without the campaign responses that the
     ``demo_warehouse`` fixture may have simulated into it, whichever test ran first."""
     folder = tmp_path_factory.mktemp("publish_demo_data")
-    for name in (*SOURCE_NAMES, "erasure_requests"):
+    for name in (*SOURCE_NAMES, "customers", "erasure_requests"):
         shutil.copy(small_demo_data / f"{name}.parquet", folder)
     return folder
 

@@ -3,7 +3,10 @@
 -- and the figures behind it. No rows when the data supports everything.
 {%- set defaulted_event_columns = defaulted_source_columns('events') %}
 with customers as (
-    select count(*) as customer_count from {{ ref('dim_customers') }} where event_count > 0
+    select
+        sum(case when event_count > 0 then 1 else 0 end) as customer_count,
+        sum(case when has_profile then 1 else 0 end) as profile_count
+    from {{ ref('dim_customers') }}
 ),
 
 items as (
@@ -255,6 +258,19 @@ warnings as (
         'No accepted purchase events: lists, clusters and propensity are empty.' as detail
     from figures
     where purchase_pair_count = 0
+
+    union all
+
+    select
+        'no_customer_rows' as warning,
+        'dim_customers (has_profile), campaign audiences' as affected_models,
+        'No customer row (no customer file, or an empty one): the '
+            || cast(customer_count as {{ dbt.type_string() }}) || ' customers of the events get '
+            || 'lists, segments and values, but no contact or consent, so every campaign audience '
+            || 'member is excluded as no_consent. Add customers.csv or .parquet to reach them.'
+            as detail
+    from figures
+    where profile_count = 0 and customer_count > 0
 
     union all
 
