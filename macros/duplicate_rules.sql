@@ -4,9 +4,10 @@
     different, later version of the same id ('repeated_event_id'). A blank row (rule
     'blank_row', macro is_blank_row) is named as such first: 500 empty spreadsheet rows are
     no 499 copies of an event; so is a header line repeated in the file ('repeated_header',
-    macro is_repeated_header), as twelve concatenated monthly exports repeat it eleven times. Renders the CTEs
-    versions_ranked and classified (which adds rejection_reason) over the CTE named
-    checked_rows, which has event_id, row_rejection_reason and the content_columns. -#}
+    macro is_repeated_header), as twelve concatenated monthly exports repeat it eleven
+    times. Renders the CTEs versions_ranked and classified (which adds rejection_reason)
+    over the CTE named checked_rows, which has event_id, row_rejection_reason and the
+    content_columns. -#}
 {% macro duplicate_rule_ctes(checked_rows, content_columns) %}
 {%- set versions -%}
     partition by event_id

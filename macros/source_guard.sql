@@ -9,8 +9,8 @@
         {{ return('') }}
     {%- endif -%}
     {%- set current = {} -%}
-    {#- A shop without a customer file (var null) has no location to compare: adding one later
-        is the same shop. -#}
+    {#- A shop without a customer file (var null, an optional source) has no location to
+        compare: adding one later is the same shop. -#}
     {%- for name in ['events', 'items', 'customers']
         if var('retail_recs__' ~ name ~ '_location') is not none or name != 'customers' -%}
         {%- set location = var('retail_recs__' ~ name ~ '_location') -%}

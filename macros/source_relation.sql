@@ -99,6 +99,13 @@
     {%- endif -%}
     {%- set columns = [] -%}
     {%- set selected = namespace(relation=relation) -%}
+    {#- A blank line (every column the input has empty) gets no default and no id, as it has
+        none in an input with those columns: staging names it blank_row. -#}
+    {%- set quoted = [] -%}
+    {%- for column in sources.values() -%}
+        {%- do quoted.append(adapter.quote(column)) -%}
+    {%- endfor -%}
+    {%- set blank = is_blank_row(quoted) -%}
     {%- for name in contract.required + contract.optional -%}
         {%- if name in sources and sources[name] | lower == name -%}
             {%- do columns.append(name) -%}
@@ -106,12 +113,14 @@
             {%- do columns.append(adapter.quote(sources[name]) ~ " as " ~ name) -%}
         {%- elif name == contract.get('numbered') -%}
             {%- set hash = 'retail_recs_row_hash' -%}
-            {%- do columns.append(dbt.concat([hash, "'-'", "cast(row_number() over (partition by "
-                ~ hash ~ " order by " ~ hash ~ ") as " ~ dbt.type_string() ~ ")"]) ~ " as " ~ name) -%}
+            {%- do columns.append("case when " ~ blank ~ " then null else "
+                ~ dbt.concat([hash, "'-'", "cast(row_number() over (partition by " ~ hash
+                ~ " order by " ~ hash ~ ") as " ~ dbt.type_string() ~ ")"]) ~ " end as " ~ name) -%}
             {%- set selected.relation = "(select *, " ~ row_content_hash(sources.values() | list)
                 ~ " as " ~ hash ~ " from " ~ relation ~ " as hashed_rows)" -%}
         {%- elif name in absent -%}
-            {%- do columns.append("cast('" ~ absent[name] ~ "' as " ~ dbt.type_string() ~ ") as " ~ name) -%}
+            {%- do columns.append("case when " ~ blank ~ " then null else cast('" ~ absent[name]
+                ~ "' as " ~ dbt.type_string() ~ ") end as " ~ name) -%}
         {%- else -%}
             {%- do columns.append("cast(null as " ~ dbt.type_string() ~ ") as " ~ name) -%}
         {%- endif -%}

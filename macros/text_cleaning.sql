@@ -74,8 +74,8 @@
 {% endmacro %}
 
 {#- Whether a row is its file's header line again, as exports concatenated with their headers
-    (`cat` of monthly files) repeat it: each of columns (SQL text expressions of the source's
-    required contract columns) holds a name of one of source_name's contract columns, as
+    (`cat` of monthly files) repeat it: each of columns (SQL text expressions of key contract
+    columns every input of the source has) holds a name of one of its contract columns, as
     headers spell them (macro loose_column_name: 'Event ID', a byte-order mark before it).
     Any contract name, not only its own, so that a later file's header in another column
     order is named too. Rule 'repeated_header' of seed rejection_reasons. -#}
