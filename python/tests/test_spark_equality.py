@@ -7,7 +7,7 @@ event models incrementally, Spark rebuilds them, and those models and their ance
 compared. Every other model is a function of them that the first comparison already showed
 equal on both engines, so the second build stops at the event models.
 
-Run alone with `make spark-check`; `make test` runs it after the DuckDB suite. It needs Java
+Run alone with `make spark-check`; `make test` runs it beside the DuckDB suite. It needs Java
 and the project's spark extra (make install-spark); outside CI it skips without them.
 """
 
