@@ -199,33 +199,17 @@ quarantined_sources as (
         > {{ number_var('retail_recs__quarantine_warning_share') }} * quarantine_totals.counted_rows
 ),
 
--- Event rows quarantined for a fractional quantity (0.75): a data error in a shop that sells
--- whole units, and the measure of a line in one that sells by weight or length, which var
--- retail_recs__fractional_quantities = one_unit keeps.
-fractional_quantity_rows as (
-    select rejected_rows
+-- Rejections named whatever their share of the source: a fractional quantity (0.75), a data
+-- error in a shop that sells whole units and the measure of a line in one that sells by
+-- weight or length, which var retail_recs__fractional_quantities = one_unit keeps; a row that
+-- an unclosed quote in a CSV file made out of many lines, the records on those lines in
+-- quarantine inside one value; and a file's header line inside the file (exports
+-- concatenated with their headers), a sign that a later file ordering its columns otherwise
+-- was read into the first file's columns, which only a glob of the separate files reads right.
+named_rejections as (
+    select source_name, rejection_reason, rejected_rows
     from {{ ref('data_quality_rejections') }}
-    where source_name = 'events'
-        and rejection_reason = 'non_integer_quantity'
-        and rejected_rows > 0
-),
-
--- Rows that an unclosed quote in a CSV file made out of many lines: the records on those
--- lines are in quarantine inside one value, whatever their share of the source.
-unclosed_quote_rows as (
-    select source_name, rejected_rows
-    from {{ ref('data_quality_rejections') }}
-    where rejection_reason = 'unclosed_quote'
-        and rejected_rows > 0
-),
-
--- A file's header line inside the file: exports concatenated with their headers. The lines
--- are in quarantine, but a later file that orders its columns otherwise was read into the
--- first file's columns, which only a glob of the separate files reads right.
-repeated_header_rows as (
-    select source_name, rejected_rows
-    from {{ ref('data_quality_rejections') }}
-    where rejection_reason = 'repeated_header'
+    where rejection_reason in ('non_integer_quantity', 'unclosed_quote', 'repeated_header')
         and rejected_rows > 0
 ),
 
@@ -441,7 +425,8 @@ warnings as (
             || 'quantity (3.5) and are in quarantine as non_integer_quantity. If the shop sells '
             || 'by weight or length (0.75 kg), set var retail_recs__fractional_quantities to '
             || 'one_unit: each such line is then one unit priced at the whole line.' as detail
-    from fractional_quantity_rows
+    from named_rejections
+    where rejection_reason = 'non_integer_quantity'
 
     union all
 
@@ -454,7 +439,8 @@ warnings as (
             || 'into that value up to the next quote. Those records are not counted apart; see '
             || 'them in stg_' || source_name || '_quarantine, double or remove the quote in the '
             || 'export, and build again.' as detail
-    from unclosed_quote_rows
+    from named_rejections
+    where rejection_reason = 'unclosed_quote'
 
     union all
 
@@ -467,7 +453,8 @@ warnings as (
             || 'line order their columns otherwise, their rows were read into the wrong columns: '
             || 'point var retail_recs__' || source_name || '_location at the separate files as a '
             || 'glob (exports/*.csv), which reads each file by its own header.' as detail
-    from repeated_header_rows
+    from named_rejections
+    where rejection_reason = 'repeated_header'
 
     union all
 
