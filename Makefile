@@ -41,8 +41,8 @@ demo: install
 ## Lint, then the whole pytest suite (which builds warehouses end to end) on TEST_WORKERS
 ## processes, with the Spark step beside it. A small build is dbt's Python on one core, so two
 ## processes use both cores of the reference machine (conftest.py's scheduler keeps each test
-## file on one). The Spark step mostly waits on Spark's scheduling (its pytest process used 33%
-## of a core over 8.5 min), so it runs as a third process; its output follows the suite's.
+## file on one). The Spark step alone keeps about one core busy (its JVM, a third of one for
+## pytest), so it runs as a third process beside them, and its output follows the suite's.
 TEST_WORKERS ?= 2
 test: lint install-spark
 	@spark_log=$$(mktemp); \

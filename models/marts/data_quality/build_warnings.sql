@@ -431,30 +431,26 @@ warnings as (
     union all
 
     select
-        'unclosed_quote' as warning,
+        rejection_reason as warning,
         'stg_' || source_name || ' and every model built on it' as affected_models,
         cast(rejected_rows as {{ dbt.type_string() }}) || ' row(s) of ' || source_name
-            || ' are in quarantine as unclosed_quote: a value opens with a quote that its line '
-            || 'does not close, so the reader took the next lines of the file, whole records, '
-            || 'into that value up to the next quote. Those records are not counted apart; see '
-            || 'them in stg_' || source_name || '_quarantine, double or remove the quote in the '
-            || 'export, and build again.' as detail
+            || case rejection_reason
+                when 'unclosed_quote' then
+                    ' are in quarantine as unclosed_quote: a value opens with a quote that its '
+                    || 'line does not close, so the reader took the next lines of the file, whole '
+                    || 'records, into that value up to the next quote. Those records are not '
+                    || 'counted apart; see them in stg_' || source_name || '_quarantine, double or '
+                    || 'remove the quote in the export, and build again.'
+                else
+                    ' repeat the header line inside the file, as files concatenated with their '
+                    || 'headers do, and are in quarantine as repeated_header. If the files after '
+                    || 'such a line order their columns otherwise, their rows were read into the '
+                    || 'wrong columns: point var retail_recs__' || source_name || '_location at '
+                    || 'the separate files as a glob (exports/*.csv), which reads each file by its '
+                    || 'own header.'
+            end as detail
     from named_rejections
-    where rejection_reason = 'unclosed_quote'
-
-    union all
-
-    select
-        'repeated_header' as warning,
-        'stg_' || source_name || ' and every model built on it' as affected_models,
-        cast(rejected_rows as {{ dbt.type_string() }}) || ' row(s) of ' || source_name
-            || ' repeat the header line inside the file, as files concatenated with their '
-            || 'headers do, and are in quarantine as repeated_header. If the files after such a '
-            || 'line order their columns otherwise, their rows were read into the wrong columns: '
-            || 'point var retail_recs__' || source_name || '_location at the separate files as a '
-            || 'glob (exports/*.csv), which reads each file by its own header.' as detail
-    from named_rejections
-    where rejection_reason = 'repeated_header'
+    where rejection_reason in ('unclosed_quote', 'repeated_header')
 
     union all
 
