@@ -591,10 +591,12 @@ def test_degenerate_shops_build_or_say_what_is_missing(tmp_path, shape):
     """A shop with no events, one customer, no purchase, or no active item: the build passes
     with empty lists and says why in build_warnings. So does an export of order lines whose
     event_id is the order number, which keeps one line per order: half its rows are
-    quarantined as repeated_event_id."""
+    quarantined as repeated_event_id. The shop with no events has no customer file either:
+    no customer at all is still fewer than two."""
     if shape == "no_events":
         folder = tiny_shop(tmp_path / "shop")
         write_csv(folder / "events.csv", EVENT_COLUMNS, [])
+        (folder / "customers.csv").unlink()
     elif shape == "order_number_as_event_id":
         folder = tiny_shop(tmp_path / "shop")
         with (folder / "events.csv").open(newline="") as handle:
@@ -622,6 +624,8 @@ def test_degenerate_shops_build_or_say_what_is_missing(tmp_path, shape):
         "order_number_as_event_id": "rows_quarantined",
     }[shape]
     assert expected in warnings, warnings
+    if shape == "no_events":
+        assert "too_few_customers" in warnings, warnings
     if shape == "order_number_as_event_id":
         (detail,) = query(
             db_path, "select detail from build_warnings where warning = '" + expected + "'"

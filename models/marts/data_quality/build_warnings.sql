@@ -3,9 +3,10 @@
 -- and the figures behind it. No rows when the data supports everything.
 {%- set defaulted_event_columns = defaulted_source_columns('events') %}
 with customers as (
+    -- coalesce: a sum over no customer at all is NULL, where too_few_customers needs 0
     select
-        sum(case when event_count > 0 then 1 else 0 end) as customer_count,
-        sum(case when has_profile then 1 else 0 end) as profile_count
+        coalesce(sum(case when event_count > 0 then 1 else 0 end), 0) as customer_count,
+        coalesce(sum(case when has_profile then 1 else 0 end), 0) as profile_count
     from {{ ref('dim_customers') }}
 ),
 
