@@ -65,7 +65,7 @@ def test_a_crafted_value_is_refused_naming_the_var(var, model, tmp_path):
     ("var", "model", "value"),
     [
         ("retail_recs__events_location", "base_events", "/data/it's.parquet" + UNION + ".parquet"),
-        ("retail_recs__category_separator", "item_categories", " > " + UNION),
+        ("retail_recs__category_separator", "int_item_given_categories", " > " + UNION),
     ],
 )
 def test_a_quote_in_text_stays_inside_its_literal(var, model, value, tmp_path):

@@ -1,10 +1,14 @@
 -- The category of every accepted item, so that the category cap, the reasons, category spend
--- and cluster labels work on any catalogue: the category its source gave; else the top-level
+-- and cluster labels work on any catalogue: the category its source gave (its top level as
+-- int_item_given_categories reads the path); else the top-level
 -- category naive Bayes predicts for it at var retail_recs__category_min_probability or above
 -- (item_category_predictions.is_used); else the label of its dominant topic (item_topics);
 -- else 'Uncategorized' (an item without any term).
 with items as (
-    select item_id, category from {{ ref('stg_items') }}
+    select stg_items.item_id, stg_items.category, given.given_category
+    from {{ ref('stg_items') }} as stg_items
+    inner join {{ ref('int_item_given_categories') }} as given
+        on stg_items.item_id = given.item_id
 ),
 
 predictions as (
@@ -44,7 +48,7 @@ final as (
             {{ uncategorized() }}
         ) as category,
         coalesce(
-            {{ dbt.split_part('items.category', string_var_literal('retail_recs__category_separator'), 1) }},
+            items.given_category,
             predictions.predicted_category,
             dominant_topics.topic_label,
             {{ uncategorized() }}
