@@ -181,14 +181,10 @@
     }) }}
 {% endmacro %}
 
-{#- How many of names are a contract column of source_name, as headers match them (macro
-    contract_column_sources). -#}
+{#- How many of names are titles of contract columns of source_name, as headers match them
+    (macro contract_column_titles). -#}
 {% macro contract_column_count(source_name, names) %}
-    {%- set contract = input_contract()[source_name] -%}
-    {%- set wanted = [] -%}
-    {%- for column in contract.required + contract.optional -%}
-        {%- do wanted.append(loose_column_name(column)) -%}
-    {%- endfor -%}
+    {%- set wanted = contract_column_titles(source_name) -%}
     {%- set found = [] -%}
     {%- for name in names if loose_column_name(name) in wanted -%}
         {%- do found.append(name) -%}

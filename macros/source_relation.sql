@@ -83,6 +83,13 @@
     {%- set present = read | reject('in', [extra_fields_column(), swallowed_lines_column()]) | list -%}
     {%- set sources = contract_column_sources(source_name, present, described_as) -%}
     {%- set absent = source_defaults(source_name) -%}
+    {%- for name, title in column_names_var(source_name).items() if name not in sources -%}
+        {{ exceptions.raise_compiler_error(
+            "var retail_recs__column_names reads " ~ source_name ~ "." ~ name ~ " from column '"
+            ~ title ~ "', which source " ~ source_name ~ " (" ~ described_as ~ ") lacks; it has "
+            ~ present | join(', ') ~ "."
+        ) }}
+    {%- endfor -%}
     {%- set missing = contract.required | reject('in', sources) | reject('in', absent) | list -%}
     {%- if missing -%}
         {%- set by_var = [] -%}
@@ -94,7 +101,9 @@
         {{ exceptions.raise_compiler_error(
             "Source " ~ source_name ~ " (" ~ described_as ~ ") lacks required column(s) "
             ~ missing | join(', ') ~ "; it has " ~ present | join(', ') ~ "." ~ by_var | join('')
-            ~ " See README.md, section 'The input contract'."
+            ~ " If one of these holds it under another title, name it in var"
+            ~ " retail_recs__column_names ({\"" ~ source_name ~ "\": {\"" ~ missing[0]
+            ~ "\": \"<your column>\"}}). See README.md, section 'The input contract'."
         ) }}
     {%- endif -%}
     {%- set columns = [] -%}
@@ -133,45 +142,6 @@
         {%- do columns.append("cast(null as " ~ dbt.type_bigint() ~ ") as swallowed_lines") -%}
     {%- endif -%}
     {{ return("(select " ~ columns | join(", ") ~ " from " ~ selected.relation ~ " as contract_rows)") }}
-{% endmacro %}
-
-{#- Which of the input's columns (names, as the input spells them) holds each contract column
-    of source_name: {contract column: input column}, without the contract columns none
-    holds. Names match ignoring case, as both engines bind them, or else ignoring spaces and
-    punctuation too, as exports write headers ('Event ID', 'event-id', 'EventID'). Two
-    columns that both hold one contract column only in the looser sense stop the build
-    naming them. -#}
-{% macro contract_column_sources(source_name, names, described_as) %}
-    {%- set contract = input_contract()[source_name] -%}
-    {%- set sources = {} -%}
-    {%- for wanted in contract.required + contract.optional -%}
-        {%- set exact = [] -%}
-        {%- set loose = [] -%}
-        {%- for name in names -%}
-            {%- if name | lower == wanted -%}
-                {%- do exact.append(name) -%}
-            {%- elif loose_column_name(name) == loose_column_name(wanted) -%}
-                {%- do loose.append(name) -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- if exact -%}
-            {%- do sources.update({wanted: exact[0]}) -%}
-        {%- elif loose | length == 1 -%}
-            {%- do sources.update({wanted: loose[0]}) -%}
-        {%- elif loose -%}
-            {{ exceptions.raise_compiler_error(
-                "Source " ~ source_name ~ " (" ~ described_as ~ ") has columns '"
-                ~ loose | join("', '") ~ "' that could each be " ~ wanted
-                ~ ": rename all but one. See README.md, section 'The input contract'."
-            ) }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(sources) }}
-{% endmacro %}
-
-{#- A column name without case, spaces or punctuation: 'Event ID' and 'event_id' are 'eventid'. -#}
-{% macro loose_column_name(name) %}
-    {{ return(modules.re.sub('[^a-z0-9]', '', name | lower)) }}
 {% endmacro %}
 
 {#- Stop the build when a row of source_name holds lines an unclosed quote read into its values

@@ -75,15 +75,14 @@
 
 {#- Whether a row is its file's header line again, as exports concatenated with their headers
     (`cat` of monthly files) repeat it: each of columns (SQL text expressions of key contract
-    columns every input of the source has) holds a name of one of its contract columns, as
-    headers spell them (macro loose_column_name: 'Event ID', a byte-order mark before it).
-    Any contract name, not only its own, so that a later file's header in another column
-    order is named too. Rule 'repeated_header' of seed rejection_reasons. -#}
+    columns every input of the source has) holds a title of a contract column, loosely (macro
+    contract_column_titles: 'Event ID' after a byte-order mark, 'SKU'). Any column's title,
+    not only its own, so that a later file's header in another column order is named too.
+    Rule 'repeated_header' of seed rejection_reasons. -#}
 {% macro is_repeated_header(source_name, columns) %}
-    {%- set contract = input_contract()[source_name] -%}
     {%- set names = [] -%}
-    {%- for name in contract.required + contract.optional -%}
-        {%- do names.append("'" ~ loose_column_name(name) ~ "'") -%}
+    {%- for title in contract_column_titles(source_name) if "'" ~ title ~ "'" not in names -%}
+        {%- do names.append("'" ~ title ~ "'") -%}
     {%- endfor -%}
     (
     {%- for column in columns %}

@@ -680,7 +680,9 @@ def test_bare_order_lines_without_ids_types_or_customers_build_every_list(tmp_pa
     unit, two identical lines are two events (two units on two lines), item similarity, with
     no basket to learn from, learns from the customers' histories, every customer of the
     events gets lists and none is reached by a campaign, and build_warnings says each of
-    those defaults. The empty lines at the end have no id, and are blank_row."""
+    those defaults. The empty lines at the end have no id, and are blank_row. The columns are
+    titled as the platform titles them (CustomerID, StockCode, InvoiceDate), which read by
+    synonym and build_warnings names."""
     folder = tiny_shop(tmp_path / "shop")
     with (folder / "events.csv").open(newline="") as handle:
         purchases = [row for row in csv.DictReader(handle) if row["event_type"] == "purchase"]
@@ -688,6 +690,9 @@ def test_bare_order_lines_without_ids_types_or_customers_build_every_list(tmp_pa
     lines = [{column: row[column] for column in line_columns} for row in purchases]
     lines.append(dict(lines[0]))
     write_csv(folder / "events.csv", line_columns, [*lines, {}, {}])
+    # Titled as the platform titles them: read by synonym, and build_warnings says so.
+    text = (folder / "events.csv").read_text().split("\n", 1)[1]
+    (folder / "events.csv").write_text("CustomerID,StockCode,InvoiceDate\n" + text)
     (folder / "customers.csv").unlink()
     stopped = build(folder, tmp_path / "stopped.duckdb", "--", "--select", "base_events")
     assert stopped.returncode != 0
@@ -734,6 +739,9 @@ def test_bare_order_lines_without_ids_types_or_customers_build_every_list(tmp_pa
     warnings = dict(query(db_path, "select warning, detail from build_warnings"))
     defaults = {"event_id_derived", "event_type_assumed", "quantity_assumed", "no_customer_rows"}
     assert defaults <= set(warnings), warnings
+    assert (
+        "read as: item_id from 'StockCode', event_at from 'InvoiceDate', user_id from 'CustomerID'"
+    ) in warnings["columns_read_by_title"]
     assert f"the {CUSTOMERS} customers of the events" in warnings["no_customer_rows"]
 
 
@@ -1143,35 +1151,78 @@ def test_an_erp_export_with_month_names_and_currency_codes_reads(tmp_path):
 
 
 def test_headers_as_exports_write_them_hold_the_contract_columns(tmp_path):
-    """Exports title their columns ('Event ID', 'item-id', 'EventType', 'Unit Price'). They
-    read as the contract's columns, behind a byte-order mark too: the staged events and items
-    equal those of the same shop with the contract's own names (an unmatched Quantity would
-    read as one unit per row). Two headers that could each be one column stop the build
+    """Exports title their columns ('Event ID', 'item-id', 'EventType', 'Unit Price'), and
+    platforms give them titles of their own ('VisitorID', 'InvoiceDate', 'SKU', 'Status').
+    They read as the contract's columns, behind a byte-order mark too, and a title that no
+    synonym knows reads once var retail_recs__column_names names it: the staged events and
+    items equal those of the same shop with the contract's own names (an unmatched Quantity
+    would read as one unit per row). Two headers that could each be one column stop the build
     naming both."""
     plain = tiny_shop(tmp_path / "plain")
     titled = tiny_shop(tmp_path / "titled")
+    # Titles of other platforms and public data sets, read by synonym, and one title no
+    # synonym knows (Artikelnummer), named in var retail_recs__column_names.
+    platform = tiny_shop(tmp_path / "platform")
     titles = {
-        "events": (
-            "Event ID",
-            "User ID",
-            "item-id",
-            "EventType",
-            "Event At",
-            "Session Id",
-            "ORDER_ID",
-            "Quantity",
-            "Unit Price",
-            "channel",
-        ),
-        "items": ("Item ID", "Name", "Category", "Price", "Is Active"),
+        titled: {
+            "events": (
+                "Event ID",
+                "User ID",
+                "item-id",
+                "EventType",
+                "Event At",
+                "Session Id",
+                "ORDER_ID",
+                "Quantity",
+                "Unit Price",
+                "channel",
+            ),
+            "items": ("Item ID", "Name", "Category", "Price", "Is Active"),
+        },
+        platform: {
+            "events": (
+                "Event ID",
+                "VisitorID",
+                "Artikelnummer",
+                "event",
+                "InvoiceDate",
+                "Session",
+                "InvoiceNo",
+                "Qty",
+                "Price",
+                "Sales Channel",
+            ),
+            "items": ("SKU", "Title", "Product Type", "Variant Price", "Status"),
+        },
     }
-    for name, header in titles.items():
-        with (plain / f"{name}.csv").open(newline="") as handle:
-            rows = list(csv.reader(handle))[1:]
-        with (titled / f"{name}.csv").open("w", newline="", encoding="utf-8-sig") as handle:
-            csv.writer(handle).writerows([header, *rows])
+    for folder, headers in titles.items():
+        for name, header in headers.items():
+            with (plain / f"{name}.csv").open(newline="") as handle:
+                rows = list(csv.reader(handle))[1:]
+            with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8-sig") as handle:
+                csv.writer(handle).writerows([header, *rows])
+    completed = build_models(platform, platform / "unnamed.duckdb", "base_events")
+    assert completed.returncode != 0
+    assert (
+        "lacks required column(s) item_id; it has Event ID, VisitorID, Artikelnummer"
+    ) in completed.stdout
+    assert (
+        'name it in var retail_recs__column_names ({"events": {"item_id": "<your column>"}})'
+    ) in completed.stdout
+    assert_no_stack_trace(completed)
+    data_vars = platform / "dbt_vars.json"
+    data_vars.write_text(json.dumps({"retail_recs__column_names": {"events": {"item_id": "SKU"}}}))
+    completed = build_models(platform, platform / "misnamed.duckdb", "base_events")
+    assert completed.returncode != 0
+    assert (
+        "var retail_recs__column_names reads events.item_id from column 'SKU', which source events"
+    ) in completed.stdout
+    assert_no_stack_trace(completed)
+    data_vars.write_text(
+        json.dumps({"retail_recs__column_names": {"events": {"item_id": "artikelnummer"}}})
+    )
     staged = {}
-    for folder in (plain, titled):
+    for folder in (plain, titled, platform):
         db_path = folder / "w.duckdb"
         completed = build_models(
             folder, db_path, "+stg_events", "+stg_events_quarantine", "+stg_items"
@@ -1183,6 +1234,7 @@ def test_headers_as_exports_write_them_hold_the_contract_columns(tmp_path):
             for table in ("stg_events", "stg_items", "stg_events_quarantine")
         ]
     assert staged[titled] == staged[plain]
+    assert staged[platform] == staged[plain]
     assert len(staged[titled][0]) > 0
 
     with (plain / "events.csv").open(newline="") as handle:

@@ -49,6 +49,7 @@ def compile_model(model: str, variables: dict, tmp_path: Path) -> tuple[int, str
         ("retail_recs__csv_encoding", "base_events"),
         ("retail_recs__date_order", "stg_events_checked"),
         ("retail_recs__decimal_separator", "stg_items_checked"),
+        ("retail_recs__column_names", "stg_events_checked"),
     ],
 )
 def test_a_crafted_value_is_refused_naming_the_var(var, model, tmp_path):

@@ -2,6 +2,7 @@
 -- empty table nobody explains: each row names the condition, the models it empties or caps,
 -- and the figures behind it. No rows when the data supports everything.
 {%- set defaulted_event_columns = defaulted_source_columns('events') %}
+{%- set titled_columns = columns_read_by_title() %}
 with customers as (
     -- coalesce: a sum over no customer at all is NULL, where too_few_customers needs 0
     select
@@ -369,6 +370,19 @@ warnings as (
             || 'units on two lines), and a row the export sent twice is counted twice.' as detail
     from figures
     where {{ 'true' if 'event_id' in defaulted_event_columns else 'false' }}
+
+    {%- for source_name, columns in titled_columns.items() %}
+
+    union all
+
+    select
+        'columns_read_by_title' as warning,
+        'stg_{{ source_name }}' as affected_models,
+        {{ "'" ~ dbt.escape_single_quotes("The " ~ source_name ~ " input titles contract columns otherwise, so "
+            ~ "they were read as: " ~ columns ~ ". Name another column in var "
+            ~ "retail_recs__column_names if one is wrong.") ~ "'" }} as detail
+    from figures
+    {%- endfor %}
 
     union all
 
