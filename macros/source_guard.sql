@@ -9,10 +9,10 @@
         {{ return('') }}
     {%- endif -%}
     {%- set current = {} -%}
-    {#- A shop without a customer file (var null, an optional source) has no location to
-        compare: adding one later is the same shop. -#}
+    {#- A shop without a customer file or a catalogue (var null, an optional source) has no
+        location to compare: adding one later is the same shop. -#}
     {%- for name in ['events', 'items', 'customers']
-        if var('retail_recs__' ~ name ~ '_location') is not none or name != 'customers' -%}
+        if var('retail_recs__' ~ name ~ '_location') is not none or name == 'events' -%}
         {%- set location = var('retail_recs__' ~ name ~ '_location') -%}
         {%- do current.update({name: location if location else 'table '
             ~ var('retail_recs__source_schema') ~ '.' ~ name}) -%}

@@ -7,18 +7,20 @@
 {% macro source_relation(source_name) %}
     {%- set optional_columns = optional_source_columns() -%}
     {%- set raw = raw_source(source_name) -%}
-    {%- if raw is none -%}
+    {%- if raw is none and source_name == 'items' -%}
+        {{ return(catalogue_from_events()) }}
+    {%- elif raw is none -%}
         {{ return(empty_relation(optional_columns[source_name])) }}
     {%- endif -%}
     {{ return(with_contract_columns(source_name, raw.relation, raw.described_as)) }}
 {% endmacro %}
 
 {#- The input as received: {relation, described_as} of the file location or the declared
-    table, or none for an optional source whose var is null. -#}
+    table, or none for an optional source whose var is null (the catalogue among them). -#}
 {% macro raw_source(source_name) %}
     {%- set declared = source('retail', source_name) -%}
     {%- set location = var('retail_recs__' ~ source_name ~ '_location') -%}
-    {%- if location is none and source_name in optional_source_columns() -%}
+    {%- if location is none and (source_name in optional_source_columns() or source_name == 'items') -%}
         {{ return(none) }}
     {%- elif location -%}
         {{ return({
@@ -372,6 +374,23 @@
             'extra_fields': text, 'swallowed_lines': dbt.type_bigint()
         },
     }) }}
+{% endmacro %}
+
+{#- The catalogue of a shop that has none (var retail_recs__items_location null): each item
+    the events name, once by its cleaned id (macro clean_id, as staging reads ids), with no
+    name, category, price or description; build_warnings says no_catalogue. Only ids, so an
+    item bought only by an erased customer may stay: it names no one. Lists, similarity,
+    segments and campaigns work from the events; the content recommender, the category
+    classifier and the topics have no text to learn from. -#}
+{% macro catalogue_from_events() %}
+    {%- set item_id = clean_id('cast(event_rows.item_id as ' ~ dbt.type_string() ~ ')') -%}
+    {%- set text = dbt.type_string() -%}
+    {{ return("(select distinct " ~ item_id ~ " as item_id, cast(null as " ~ text ~ ") as name, "
+        ~ "cast(null as " ~ text ~ ") as category, cast(null as " ~ text ~ ") as brand, "
+        ~ "cast(null as " ~ text ~ ") as price, cast(null as " ~ text ~ ") as description, "
+        ~ "cast(null as " ~ text ~ ") as is_active, cast(null as " ~ text ~ ") as extra_fields, "
+        ~ "cast(null as " ~ dbt.type_bigint() ~ ") as swallowed_lines from "
+        ~ source_relation('events') ~ " as event_rows where " ~ item_id ~ " is not null)") }}
 {% endmacro %}
 
 {#- A relation with these typed columns and no rows (callers alias it, like any source). -#}

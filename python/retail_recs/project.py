@@ -9,12 +9,13 @@ from pathlib import Path
 # python/retail_recs/project.py -> repository root (the package is installed editable).
 PROJECT_DIR = Path(os.environ.get("RETAIL_RECS_PROJECT_DIR", Path(__file__).resolve().parents[2]))
 DEFAULT_DB = Path("warehouse/retail_recs.duckdb")
-SOURCE_NAMES = ("events", "items")
+SOURCE_NAMES = ("events",)
 # Sources a data folder may lack: no file means no rows (the var is null), not an error. A
 # shop without a customer file (a marketplace's or a clickstream's export) still gets lists,
 # segments and values for the customers of its events; only their contacts and consents are
-# missing, and build_warnings says so.
-OPTIONAL_SOURCE_NAMES = ("customers", "erasure_requests", "campaign_events")
+# missing, and build_warnings says so. Without a catalogue, the catalogue is the items the
+# events name, without names, categories or prices (macro catalogue_from_events).
+OPTIONAL_SOURCE_NAMES = ("items", "customers", "erasure_requests", "campaign_events")
 # A data folder may carry dbt vars of its own (e.g. its evaluation protocol) in this file.
 DATA_VARS_FILE = "dbt_vars.json"
 

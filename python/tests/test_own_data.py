@@ -672,9 +672,10 @@ def test_an_evaluation_window_after_the_data_fails_naming_the_vars(tmp_path):
     assert_no_stack_trace(completed)
 
 
-def test_bare_order_lines_without_ids_types_or_customers_build_every_list(tmp_path):
+def test_bare_order_lines_without_ids_types_customers_or_catalogue_build_every_list(tmp_path):
     """Order lines as a marketplace exports them: customer, item and time only (no event id,
-    type, quantity, order, session or price), and no customer file. Without var
+    type, quantity, order, session or price), and no customer file and no catalogue (the
+    catalogue is the items the lines name, an id padded with spaces the same item). Without var
     retail_recs__default_event_type the build stops naming the var, as a type column titled
     otherwise must not read as purchases unseen. With it set, each line is a purchase of one
     unit, two identical lines are two events (two units on two lines), item similarity, with
@@ -689,11 +690,13 @@ def test_bare_order_lines_without_ids_types_or_customers_build_every_list(tmp_pa
     line_columns = ("user_id", "item_id", "event_at")
     lines = [{column: row[column] for column in line_columns} for row in purchases]
     lines.append(dict(lines[0]))
+    lines.append({**lines[1], "item_id": f" {lines[1]['item_id']} "})
     write_csv(folder / "events.csv", line_columns, [*lines, {}, {}])
     # Titled as the platform titles them: read by synonym, and build_warnings says so.
     text = (folder / "events.csv").read_text().split("\n", 1)[1]
     (folder / "events.csv").write_text("CustomerID,StockCode,InvoiceDate\n" + text)
     (folder / "customers.csv").unlink()
+    (folder / "items.csv").unlink()
     stopped = build(folder, tmp_path / "stopped.duckdb", "--", "--select", "base_events")
     assert stopped.returncode != 0
     assert "lacks required column(s) event_type" in stopped.stdout, stopped.stdout[-3000:]
@@ -723,6 +726,14 @@ def test_bare_order_lines_without_ids_types_or_customers_build_every_list(tmp_pa
     contexts = query(db_path, "select context, count(*) from item_similarity group by context")
     assert len(contexts) == 1 and contexts[0][0] == "history" and contexts[0][1] > 0, contexts
     assert query(db_path, "select count(*) > 0 from recommendations_item_cf") == [(True,)]
+    named = {row["item_id"].strip() for row in lines}
+    assert query(db_path, "select count(*), count(name), count(price) from dim_items") == [
+        (len(named), 0, 0)
+    ]
+    assert query(
+        db_path,
+        "select count(*) from stg_events_quarantine where rejection_reason = 'unknown_item'",
+    ) == [(0,)]
     assert query(db_path, "select count(distinct user_id) from recommendations") == [(CUSTOMERS,)]
     assert query(
         db_path, "select count(*), count(*) filter (where has_profile) from dim_customers"
@@ -733,11 +744,17 @@ def test_bare_order_lines_without_ids_types_or_customers_build_every_list(tmp_pa
     assert reasons == [(False, "no_consent")], reasons
     assert query(
         db_path,
-        "select raw_rows, is_reconciled from data_quality_reconciliation"
-        " where source_name = 'customers'",
-    ) == [(0, True)]
+        "select source_name, raw_rows, is_reconciled from data_quality_reconciliation"
+        " where source_name in ('customers', 'items') order by all",
+    ) == [("customers", 0, True), ("items", len(named), True)]
     warnings = dict(query(db_path, "select warning, detail from build_warnings"))
-    defaults = {"event_id_derived", "event_type_assumed", "quantity_assumed", "no_customer_rows"}
+    defaults = {
+        "event_id_derived",
+        "event_type_assumed",
+        "quantity_assumed",
+        "no_customer_rows",
+        "no_catalogue",
+    }
     assert defaults <= set(warnings), warnings
     assert (
         "read as: item_id from 'StockCode', event_at from 'InvoiceDate', user_id from 'CustomerID'"

@@ -26,15 +26,15 @@ def test_required_sources_point_at_resolved_files(tmp_path: Path) -> None:
 
 
 def test_a_missing_required_source_is_an_error(tmp_path: Path) -> None:
-    _touch(tmp_path, "events", "customers")
-    with pytest.raises(FileNotFoundError, match=r"items\.parquet or items\.csv"):
+    _touch(tmp_path, "items", "customers")
+    with pytest.raises(FileNotFoundError, match=r"events\.parquet or events\.csv"):
         source_vars(tmp_path)
 
 
 def test_optional_sources_are_null_without_a_file(tmp_path: Path) -> None:
     _touch(tmp_path, *SOURCE_NAMES)
     variables = source_vars(tmp_path)
-    assert OPTIONAL_SOURCE_NAMES == ("customers", "erasure_requests", "campaign_events")
+    assert OPTIONAL_SOURCE_NAMES == ("items", "customers", "erasure_requests", "campaign_events")
     for name in OPTIONAL_SOURCE_NAMES:
         assert variables[f"retail_recs__{name}_location"] is None
     # JSON null on the dbt command line.
@@ -61,7 +61,7 @@ def test_data_folder_vars_are_merged(tmp_path: Path) -> None:
 
 def test_sources_may_be_csv_under_any_extension(tmp_path: Path) -> None:
     for name, extension in zip(
-        (*SOURCE_NAMES, "customers"), (".csv", ".txt", ".csv.gz"), strict=True
+        ("events", "items", "customers"), (".csv", ".txt", ".csv.gz"), strict=True
     ):
         (tmp_path / f"{name}{extension}").write_text("x\n")
     variables = source_vars(tmp_path)

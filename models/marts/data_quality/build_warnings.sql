@@ -261,6 +261,19 @@ warnings as (
     union all
 
     select
+        'no_catalogue' as warning,
+        'dim_items, recommendations_content, item_category_predictions, item_topics' as affected_models,
+        'No catalogue (no items file): the catalogue is the '
+            || cast(item_count as {{ dbt.type_string() }}) || ' items the events name, without '
+            || 'names, categories, prices or descriptions, so the content recommender, the '
+            || 'category classifier and the topics have no text to learn from, and no event is '
+            || 'unknown_item. Add items.csv or .parquet to check the events against it.' as detail
+    from figures
+    where {{ 'true' if var('retail_recs__items_location') is none else 'false' }}
+
+    union all
+
+    select
         'too_few_customers' as warning,
         'int_svd_factors, int_user_neighbours, customer_clusters, customer_propensity' as affected_models,
         'Only ' || cast(customer_count as {{ dbt.type_string() }})
