@@ -35,6 +35,9 @@
     ) }}
 {%- endif -%}
 {%- set measured_as_one_unit = fractional_quantities == 'one_unit' -%}
+{#- Order lines read as purchases (var retail_recs__default_event_type) carry their returns as
+    credit lines of negative quantity (an invoice's cancellation): those are returns. -#}
+{%- set negative_purchases_are_returns = var('retail_recs__default_event_type') == 'purchase' -%}
 {#- The hash of a raw row (macro row_text_hash), over the bare source columns and over those of
     the CTE source_rows. -#}
 {%- set source_columns = ['event_id', 'user_id', 'item_id', 'event_type', 'event_at', 'session_id',
@@ -99,7 +102,16 @@ parsed as (
         {{ clean_id('source_rows.event_id') }} as event_id,
         {{ clean_id('source_rows.user_id') }} as user_id,
         {{ clean_id('source_rows.item_id') }} as item_id,
+        {%- if negative_purchases_are_returns %}
+        case
+            when event_type_synonyms.event_type = 'purchase'
+                and {{ parse_number(clean_text('source_rows.quantity'), 'number_format.decimal_comma') }} < 0
+                then 'return'
+            else event_type_synonyms.event_type
+        end as event_type,
+        {%- else %}
         event_type_synonyms.event_type,
+        {%- endif %}
         {{ parse_timestamp_utc(clean_text('source_rows.event_at'), 'date_order.day_first') }} as event_at,
         {{ clean_id('source_rows.session_id') }} as session_id,
         {{ clean_id('source_rows.order_id') }} as order_id,

@@ -256,6 +256,7 @@ def settings_a_shop_might_choose() -> dict:
         "retail_recs__max_unit_price": 2,
         "retail_recs__min_event_date": "2024-06-01",
         "retail_recs__fractional_quantities": "one_unit",
+        "retail_recs__default_event_type": "purchase",
         "retail_recs__date_order": "day_first",
         "retail_recs__decimal_separator": "comma",
         "retail_recs__as_of": "2024-03-01",
