@@ -25,7 +25,7 @@ from scipy import stats
 from retail_recs.build import run_dbt
 from retail_recs.export_campaigns import export_campaigns
 
-from .conftest import query, query_dicts
+from .conftest import WITHOUT_UNIT_TESTS, query, query_dicts
 
 pytestmark = pytest.mark.slow
 
@@ -450,7 +450,7 @@ def test_an_erasure_request_removes_a_customer_everywhere_on_the_next_build(
     # The next build also rotates the coupon key: every code changes, no group does.
     rebuilt = tmp_path / "rebuilt.duckdb"
     monkeypatch.setenv("RETAIL_RECS_COUPON_SALT", "rotated-secret")
-    result = run_dbt("build", data, rebuilt)
+    result = run_dbt("build", data, rebuilt, extra_args=WITHOUT_UNIT_TESTS)
     assert result.success
     monkeypatch.delenv("RETAIL_RECS_COUPON_SALT")
 
@@ -544,7 +544,7 @@ def test_a_sent_audience_stays_frozen_when_segments_change(
         [str(small_demo_data), str(data)],
     )
     con.close()
-    assert run_dbt("build", data, db).success
+    assert run_dbt("build", data, db, extra_args=WITHOUT_UNIT_TESTS).success
     assert frozen_rows(db) == before
     segments_before = dict(query(demo_warehouse, "select user_id, rfm_segment from customer_rfm"))
     segments_after = dict(query(db, "select user_id, rfm_segment from customer_rfm"))

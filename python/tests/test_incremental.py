@@ -18,7 +18,7 @@ import pytest
 
 from retail_recs.build import run_dbt
 
-from .conftest import query
+from .conftest import WITHOUT_UNIT_TESTS, query
 
 pytestmark = pytest.mark.slow
 
@@ -27,8 +27,7 @@ STAGING_AND_INTERACTIONS = [
     "resource_type:seed",
     "staging",
     "+marts.core",
-    "--exclude",
-    "test_type:unit",
+    *WITHOUT_UNIT_TESTS,
     # Only tests whose parents are built here or upstream (seeds have tests on marts).
     "--indirect-selection",
     "buildable",

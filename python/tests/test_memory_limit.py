@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from retail_recs.build import dbt_args, run_dbt
-from tests.conftest import query
+from tests.conftest import WITHOUT_UNIT_TESTS, query
 
 pytestmark = pytest.mark.slow
 
@@ -75,11 +75,15 @@ def test_running_out_of_memory_names_the_var_to_raise(small_demo_data, tmp_path)
 def test_the_demo_builds_in_one_gigabyte_with_the_same_results(
     small_demo_data, demo_warehouse, tmp_path
 ):
-    """The whole build (evaluation and tests included) fits in 1 GB on the CI-sized demo, by
+    """The whole build (evaluation and data tests included) fits in 1 GB on the CI-sized demo, by
     spilling to disk rather than by computing anything differently."""
     db_path = tmp_path / "low_memory.duckdb"
     result = run_dbt(
-        "build", small_demo_data, db_path, extra_vars={"retail_recs__memory_limit": "1GB"}
+        "build",
+        small_demo_data,
+        db_path,
+        extra_vars={"retail_recs__memory_limit": "1GB"},
+        extra_args=WITHOUT_UNIT_TESTS,
     )
     assert result.success, result.exception
     for table in ("recommendations", "recommendation_metrics", "customer_features"):

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from retail_recs.project import PROJECT_DIR, source_vars
-from tests.conftest import query
+from tests.conftest import WITHOUT_UNIT_TESTS, query
 
 pytestmark = pytest.mark.slow
 
@@ -156,12 +156,13 @@ SALTS = {
 def build(data_dir: Path, db_path: Path, *args: str, env=None) -> subprocess.CompletedProcess:
     """The README's own-data command, in its own process and an empty working directory
     (nothing of the demo around). dbt's target and logs go beside the database, so that
-    builds on pytest-xdist's other process never share the project's."""
+    builds on pytest-xdist's other process never share the project's. The unit tests run
+    elsewhere (WITHOUT_UNIT_TESTS)."""
     workdir = db_path.parent / "cwd"
     workdir.mkdir(exist_ok=True)
     command = [sys.executable, "-m", "retail_recs.build", "--data", str(data_dir)]
     own = ["--target-path", str(db_path.parent / "target")]
-    own += ["--log-path", str(db_path.parent / "logs")]
+    own += ["--log-path", str(db_path.parent / "logs"), *WITHOUT_UNIT_TESTS]
     passed = [*args, *own] if "--" in args else [*args, "--", *own]
     return subprocess.run(
         [*command, "--db", str(db_path), *passed],
@@ -175,8 +176,8 @@ def build(data_dir: Path, db_path: Path, *args: str, env=None) -> subprocess.Com
 def build_models(
     data_dir: Path, db_path: Path, *models: str, options=()
 ) -> subprocess.CompletedProcess:
-    """The README's own-data command for ``models`` and what they read, without the data and
-    unit tests: the staging cases need no more than that."""
+    """The README's own-data command for ``models`` and what they read, without the data
+    tests (nor, as every build here, the unit tests): the staging cases need no more."""
     return build(
         data_dir,
         db_path,
@@ -186,7 +187,6 @@ def build_models(
         *models,
         "--exclude-resource-type",
         "test",
-        "unit_test",
     )
 
 

@@ -41,7 +41,7 @@ from retail_recs.publish import (
     publish,
 )
 
-from .conftest import query
+from .conftest import WITHOUT_UNIT_TESTS, query
 
 FIRST, SECOND = "aaaaaaaa-1111-4000-8000-000000000001", "bbbbbbbb-2222-4000-8000-000000000002"
 # Model unique_id -> (schema, alias, name); the exposures use the first two.
@@ -571,7 +571,9 @@ def first_build(demo_data, tmp_path_factory) -> tuple[Path, Path]:
     """The small demo warehouse, built with `dbt build`; its database and target folder."""
     folder = tmp_path_factory.mktemp("publish_first_build")
     db_path = folder / "warehouse.duckdb"
-    result = run_dbt("build", demo_data, db_path, extra_args=dbt_paths(folder))
+    result = run_dbt(
+        "build", demo_data, db_path, extra_args=[*dbt_paths(folder), *WITHOUT_UNIT_TESTS]
+    )
     assert result.success, f"dbt build failed: {result.exception}"
     return db_path, folder / "target"
 
@@ -636,7 +638,7 @@ def test_bi_readers_never_block_a_build_nor_see_a_mix(first_build, demo_data, tm
             # Earlier than the last event: other numbers. (Much earlier, 2025-10-31, and the
             # propensity model fails its convergence test: publish refuses that build.)
             extra_vars={"retail_recs__as_of": "2025-12-24"},
-            extra_args=dbt_paths(second_folder),
+            extra_args=[*dbt_paths(second_folder), *WITHOUT_UNIT_TESTS],
         )
         assert result.success, f"dbt build while readers read failed: {result.exception}"
         build_ended = time.time()

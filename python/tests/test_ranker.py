@@ -234,6 +234,7 @@ def test_purchases_after_the_cutoff_change_labels_not_training_features(small_de
         *(f"+{model}" for model in FEATURE_MODELS),
         "--exclude",
         "test_type:data",
+        "test_type:unit",
     ]
     clean_db = tmp_path / "clean.duckdb"
     assert run_dbt("build", small_demo_data, clean_db, extra_args=selection).success

@@ -15,7 +15,7 @@ import yaml
 from retail_recs.build import run_dbt
 from retail_recs.project import PROJECT_DIR
 
-from .conftest import query
+from .conftest import WITHOUT_UNIT_TESTS, query
 
 pytestmark = pytest.mark.slow
 
@@ -259,8 +259,7 @@ def test_recommender_data_tests_fail_on_broken_data(
             "--select",
             "int_user_neighbours",
             "recommendations_content",
-            "--exclude",
-            "test_type:unit",
+            *WITHOUT_UNIT_TESTS,
         ],
     )
     assert not result.success

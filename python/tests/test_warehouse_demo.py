@@ -11,7 +11,7 @@ from retail_recs.build import run_dbt
 from retail_recs.project import PROJECT_DIR
 from retail_recs.summary import summarize
 
-from .conftest import query
+from .conftest import WITHOUT_UNIT_TESTS, query
 
 pytestmark = pytest.mark.slow
 
@@ -124,7 +124,7 @@ def test_summary_reports_tables_and_reasons(demo_warehouse):
 
 def test_a_rebuild_gives_identical_tables(small_demo_data, demo_warehouse, tmp_path):
     rebuilt = tmp_path / "rebuilt.duckdb"
-    assert run_dbt("build", small_demo_data, rebuilt).success
+    assert run_dbt("build", small_demo_data, rebuilt, extra_args=WITHOUT_UNIT_TESTS).success
     for table in (
         "fct_interactions",
         "fct_basket_items",
@@ -230,7 +230,7 @@ def test_data_tests_fail_on_broken_data(
         "test",
         small_demo_data,
         broken,
-        extra_args=["--select", *selection, "--exclude", "test_type:unit"],
+        extra_args=["--select", *selection, *WITHOUT_UNIT_TESTS],
     )
     assert not result.success
     failed = {r.node.name for r in result.result if r.status in ("fail", "error")}
