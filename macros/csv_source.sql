@@ -15,10 +15,13 @@
     fields by position, so a column that a later export moved, added or dropped was read
     into its neighbour's place. Files whose headers and dialects agree are read together,
     and those reads are combined by name. Each file's sniff costs about 13 ms whatever its
-    sample, on each of the few reads of a source in a build. -#}
+    sample, on each of the few reads of a source in a build.
+    A source whose columns var retail_recs__column_names names by position has files without a
+    header line: each line is a record, and the first is not lost as a header. -#}
 {% macro duckdb_csv_relation(path, source_name) %}
-    {%- set options = "header = true, null_padding = true, strict_mode = false, encoding = '"
-        ~ csv_encoding() ~ "'" -%}
+    {%- set header = 'false' if names_columns_by_position(source_name) else 'true' -%}
+    {%- set options = "header = " ~ header ~ ", null_padding = true, strict_mode = false,"
+        ~ " encoding = '" ~ csv_encoding() ~ "'" -%}
     {%- if not probes_sources() -%}
         {{ return("read_csv(" ~ path ~ ", all_varchar = true, parallel = false, " ~ options ~ ")") }}
     {%- endif -%}
@@ -119,10 +122,14 @@
     between pipes for one column split by commas; unpadded, it skipped the titles but failed
     on the pipes. So where the header it found has unnamed columns or names no contract
     column, the file's first lines are searched for the header (macro header_line), and
-    the file is sniffed again from there with that delimiter. -#}
+    the file is sniffed again from there with that delimiter. A file without a header line
+    (options say header = false) is read from its first line. -#}
 {% macro header_dialect(file, source_name, options) %}
     {%- set quoted = "'" ~ dbt.escape_single_quotes(file) ~ "'" -%}
     {%- set sniffed = csv_dialect(quoted, options) -%}
+    {%- if 'header = false' in options -%}
+        {{ return(sniffed) }}
+    {%- endif -%}
     {%- set named = contract_column_count(source_name, sniffed.names[:sniffed.header_length]) -%}
     {%- if sniffed.header_length < sniffed.names | length or named == 0 -%}
         {%- set header = header_line(quoted, source_name, sniffed.characters[0], options) -%}
@@ -159,7 +166,8 @@
 {#- DuckDB's sniff of one CSV file: its characters (delimiter, quote, escape, line end,
     comment), the lines above its header, its column names, and header_length, how many of
     them the header wrote. The names after those are the sniffer's 'column<N>' for fields it
-    saw only in longer lines. -#}
+    saw only in longer lines. Without a header line, every name is the sniffer's, and
+    header_length is how many fields its sample's lines have. -#}
 {% macro csv_dialect(file, options) %}
     {%- set sniffed = run_query(
         "select to_json([Delimiter, Quote, Escape, NewLineDelimiter, Comment]) as characters,"
@@ -168,7 +176,7 @@
     ).rows[0] -%}
     {%- set names = fromjson(sniffed['names']) -%}
     {%- set header = namespace(length=names | length) -%}
-    {%- for name in names | reverse -%}
+    {%- for name in names | reverse if 'header = false' not in options -%}
         {%- set position = names | length - loop.index -%}
         {%- if header.length == position + 1 and position > 0
             and modules.re.fullmatch('column0*' ~ position, name) -%}

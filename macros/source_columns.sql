@@ -3,7 +3,8 @@
 {#- Which of the input's columns (names, as the input spells them) holds each contract column
     of source_name: {contract column: input column}, without the contract columns none
     holds. In order:
-    1. the title var retail_recs__column_names gives it (macro column_names_var);
+    1. the title var retail_recs__column_names gives it, or the column at the position it
+       gives (1 for the first, for a file without a header line; macro column_names_var);
     2. its own name, ignoring case, as both engines bind names, or else ignoring spaces and
        punctuation too, as exports write headers ('Event ID', 'event-id', 'EventID');
     3. for a column still unread and not in the var, the first of the titles exports give it
@@ -18,7 +19,11 @@
     {%- set sources = {} -%}
     {%- for wanted in contract.required + contract.optional -%}
         {%- set title = mapped.get(wanted, wanted) -%}
-        {%- set found = columns_titled(source_name, names, title, wanted, described_as) -%}
+        {%- if title is integer -%}
+            {%- set found = names[title - 1:title] -%}
+        {%- else -%}
+            {%- set found = columns_titled(source_name, names, title, wanted, described_as) -%}
+        {%- endif -%}
         {%- if found -%}
             {%- do sources.update({wanted: found[0]}) -%}
         {%- endif -%}
@@ -79,8 +84,10 @@
 {% endmacro %}
 
 {#- var retail_recs__column_names for source_name: {contract column: the input's title of it},
-    e.g. {events: {user_id: VisitorID, event_type: event}}. Anything but contract columns of
-    the input contract's sources mapped to text stops the build naming the var. -#}
+    e.g. {events: {user_id: VisitorID, event_type: event}}, or {contract column: its position}
+    for a CSV file without a header line (Taobao's, Amazon's ratings), e.g. {events: {user_id: 1,
+    item_id: 2}}, every column of a source one way. Anything but contract columns of the input
+    contract's sources mapped to text or to positions from 1 stops the build naming the var. -#}
 {% macro column_names_var(source_name) %}
     {%- set value = var('retail_recs__column_names') or {} -%}
     {%- set contract = input_contract() -%}
@@ -96,16 +103,28 @@
                 ~ ") to {contract column: your column}, got " ~ source ~ ": " ~ titles) }}
         {%- endif -%}
         {%- set columns = contract[source].required + contract[source].optional -%}
+        {%- set positions = titles.values() | select('integer') | list -%}
         {%- for column, title in titles.items() -%}
-            {%- if column not in columns or title is not string or not title -%}
+            {%- if column not in columns or not (title is string and title or title is integer and title > 0) -%}
                 {{ exceptions.raise_compiler_error(
                     "var retail_recs__column_names must be a mapping of the columns of " ~ source
-                    ~ " (" ~ columns | join(', ') ~ ") to the title of your column, got " ~ column
-                    ~ ": " ~ title) }}
+                    ~ " (" ~ columns | join(', ') ~ ") to the title of your column, or to its"
+                    ~ " position from 1 in a file without a header line, got " ~ column ~ ": " ~ title) }}
+            {%- elif positions and positions | length < titles | length -%}
+                {{ exceptions.raise_compiler_error(
+                    "var retail_recs__column_names names some columns of " ~ source ~ " by title and"
+                    ~ " some by position: name them all by title, or, for a file without a header"
+                    ~ " line, all by position (1 for the first), got " ~ titles) }}
             {%- endif -%}
         {%- endfor -%}
     {%- endfor -%}
     {{ return(value.get(source_name, {})) }}
+{% endmacro %}
+
+{#- Whether var retail_recs__column_names names the columns of source_name by position: its CSV
+    files have no header line, and every line is a record. -#}
+{% macro names_columns_by_position(source_name) %}
+    {{ return(column_names_var(source_name).values() | select('integer') | list | length > 0) }}
 {% endmacro %}
 
 {#- Every title that may name a contract column of source_name, loosely (macro
@@ -121,7 +140,7 @@
             {%- do titles.append(synonym) -%}
         {%- endfor -%}
     {%- endfor -%}
-    {%- for title in column_names_var(source_name).values() -%}
+    {%- for title in column_names_var(source_name).values() if title is string -%}
         {%- do titles.append(loose_column_name(title)) -%}
     {%- endfor -%}
     {{ return(titles) }}

@@ -87,9 +87,9 @@
     {%- set absent = source_defaults(source_name) -%}
     {%- for name, title in column_names_var(source_name).items() if name not in sources -%}
         {{ exceptions.raise_compiler_error(
-            "var retail_recs__column_names reads " ~ source_name ~ "." ~ name ~ " from column '"
-            ~ title ~ "', which source " ~ source_name ~ " (" ~ described_as ~ ") lacks; it has "
-            ~ present | join(', ') ~ "."
+            "var retail_recs__column_names reads " ~ source_name ~ "." ~ name ~ " from column "
+            ~ (title if title is integer else "'" ~ title ~ "'") ~ ", which source " ~ source_name
+            ~ " (" ~ described_as ~ ") lacks; it has " ~ present | join(', ') ~ "."
         ) }}
     {%- endfor -%}
     {%- set missing = contract.required | reject('in', sources) | reject('in', absent) | list -%}
@@ -105,7 +105,8 @@
             ~ missing | join(', ') ~ "; it has " ~ present | join(', ') ~ "." ~ by_var | join('')
             ~ " If one of these holds it under another title, name it in var"
             ~ " retail_recs__column_names ({\"" ~ source_name ~ "\": {\"" ~ missing[0]
-            ~ "\": \"<your column>\"}}). See README.md, section 'The input contract'."
+            ~ "\": \"<your column>\"}})." ~ headerless_hint(source_name, present)
+            ~ " See README.md, section 'The input contract'."
         ) }}
     {%- endif -%}
     {%- set columns = [] -%}
@@ -144,6 +145,23 @@
         {%- do columns.append("cast(null as " ~ dbt.type_bigint() ~ ") as swallowed_lines") -%}
     {%- endif -%}
     {{ return("(select " ~ columns | join(", ") ~ " from " ~ selected.relation ~ " as contract_rows)") }}
+{% endmacro %}
+
+{#- For a source none of whose columns has a title this project knows: its first line may be a
+    record read as the header (a CSV file without a header line, whose first record would then
+    be lost), and the way to read it. Else nothing. -#}
+{% macro headerless_hint(source_name, names) %}
+    {%- if names_columns_by_position(source_name) or contract_column_count(source_name, names) > 0 -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set contract = input_contract()[source_name] -%}
+    {%- set example = [] -%}
+    {%- for column in contract.required -%}
+        {%- do example.append('\"' ~ column ~ '\": ' ~ loop.index) -%}
+    {%- endfor -%}
+    {{ return(" None of its columns has a title this project knows: if its first line is a record,"
+        ~ " not a header (a CSV file without a header line), name each column by its position"
+        ~ " from 1 instead, e.g. {\"" ~ source_name ~ "\": {" ~ example | join(', ') ~ "}}.") }}
 {% endmacro %}
 
 {#- Stop the build when a row of source_name holds lines an unclosed quote read into its values

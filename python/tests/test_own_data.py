@@ -1265,6 +1265,54 @@ def test_headers_as_exports_write_them_hold_the_contract_columns(tmp_path):
     assert_no_stack_trace(completed)
 
 
+def test_files_without_a_header_line_read_by_position(tmp_path):
+    """Some exports and public data sets (Taobao's behaviour log, Amazon's ratings) have no
+    header line. Read as usual, the first record became the header and no column was known:
+    the build stops saying so and how to name the columns by position. Named so (1 for the
+    first), every line is a record, the first included: the staged events and quarantine
+    equal those of the same file with its header."""
+    plain = tiny_shop(tmp_path / "plain")
+    headerless = tiny_shop(tmp_path / "headerless")
+    with (plain / "events.csv").open(newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    with (headerless / "events.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+
+    completed = build_models(headerless, tmp_path / "unnamed.duckdb", "base_events")
+    assert completed.returncode != 0
+    # The first record's values are the column names.
+    first = ", ".join(rows[0][:3])
+    assert f"lacks required column(s) item_id, event_type, event_at; it has {first}" in (
+        completed.stdout
+    )
+    assert "if its first line is a record, not a header" in completed.stdout
+    assert '{"events": {"item_id": 1, "event_type": 2, "event_at": 3}}' in completed.stdout
+    assert_no_stack_trace(completed)
+
+    positions = {column: number for number, column in enumerate(header, start=1)}
+    mixed = {**positions, "item_id": "item_id"}
+    data_vars = headerless / "dbt_vars.json"
+    data_vars.write_text(json.dumps({"retail_recs__column_names": {"events": mixed}}))
+    completed = build_models(headerless, tmp_path / "mixed.duckdb", "base_events")
+    assert completed.returncode != 0
+    assert "names some columns of events by title and some by position" in completed.stdout
+    assert_no_stack_trace(completed)
+
+    data_vars.write_text(json.dumps({"retail_recs__column_names": {"events": positions}}))
+    staged = {}
+    for folder in (plain, headerless):
+        db_path = folder / "w.duckdb"
+        completed = build_models(folder, db_path, "+stg_events", "+stg_events_quarantine")
+        assert_no_stack_trace(completed)
+        assert completed.returncode == 0, completed.stdout[-6000:]
+        staged[folder] = [
+            query(db_path, f"select * from {table} order by all")
+            for table in ("stg_events", "stg_events_quarantine")
+        ]
+    assert staged[headerless] == staged[plain]
+    assert len(staged[plain][0]) == len(rows)
+
+
 def test_json_exports_read_as_text_like_csv(tmp_path):
     """Event pipelines and shop platforms export JSON lines: numbers as numbers, a key left
     out where a value is missing, nested objects, and an items file as one array. They read
