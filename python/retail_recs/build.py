@@ -6,8 +6,8 @@ Usage::
     python -m retail_recs.build --data my_shop --db warehouse/my_shop.duckdb --encoding latin-1
     python -m retail_recs.build --data data/demo --engine spark
 
-is ``dbt build`` with the source location vars pointed at the folder's events, items and
-customers files (and its erasure_requests and campaign_events files, when it has them),
+is ``dbt build`` with the source location vars pointed at the folder's events file (and its
+items, customers, erasure_requests and campaign_events files, when it has them),
 Parquet or CSV (``--format``, ``--encoding``), and RETAIL_RECS_DB at ``--db``. Extra
 arguments after ``--`` go to dbt unchanged (``-- --select staging``). ``--engine spark``
 builds on the profile's Spark target instead, in alternating SQL and Python stages
@@ -89,7 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     own = argv[: argv.index("--")] if "--" in argv else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--data", type=Path, required=True, help="folder of events, items and customers files"
+        "--data",
+        type=Path,
+        required=True,
+        help="folder of an events file, and items, customers, erasure_requests and campaign_events"
+        " files where the shop has them",
     )
     parser.add_argument("--db", type=Path, help="DuckDB file to build (default: RETAIL_RECS_DB)")
     parser.add_argument("--command", default="build", help="dbt command (default: build)")
