@@ -22,12 +22,13 @@
     {%- set header = 'false' if names_columns_by_position(source_name) else 'true' -%}
     {%- set options = "header = " ~ header ~ ", null_padding = true, strict_mode = false,"
         ~ " encoding = '" ~ csv_encoding() ~ "'" -%}
+    {%- set delimiter = csv_delimiter() -%}
     {%- if not probes_sources() -%}
         {{ return("read_csv(" ~ path ~ ", all_varchar = true, parallel = false, " ~ options ~ ")") }}
     {%- endif -%}
     {%- set groups = {} -%}
     {%- for file in nonempty_csv_files(path) -%}
-        {%- do groups.setdefault(tojson(header_dialect(file, source_name, options)), []).append(file) -%}
+        {%- do groups.setdefault(tojson(header_dialect(file, source_name, options, delimiter)), []).append(file) -%}
     {%- endfor -%}
     {%- if groups | length == 1 -%}
         {{ return(csv_read(path, fromjson(groups.keys() | first), options)) }}
@@ -123,16 +124,20 @@
     on the pipes. So where the header it found has unnamed columns or names no contract
     column, the file's first lines are searched for the header (macro header_line), and
     the file is sniffed again from there with that delimiter. A file without a header line
-    (options say header = false) is read from its first line. -#}
-{% macro header_dialect(file, source_name, options) %}
+    (options say header = false) is read from its first line. A delimiter that is not none
+    (var retail_recs__csv_delimiter) is the only one sniffed and searched. -#}
+{% macro header_dialect(file, source_name, options, delimiter) %}
     {%- set quoted = "'" ~ dbt.escape_single_quotes(file) ~ "'" -%}
-    {%- set sniffed = csv_dialect(quoted, options) -%}
+    {%- set given = '' if delimiter is none else ", delim = '" ~ dbt.escape_single_quotes(delimiter) ~ "'" -%}
+    {%- set sniffed = csv_dialect(quoted, options ~ given) -%}
     {%- if 'header = false' in options -%}
         {{ return(sniffed) }}
     {%- endif -%}
     {%- set named = contract_column_count(source_name, sniffed.names[:sniffed.header_length]) -%}
     {%- if sniffed.header_length < sniffed.names | length or named == 0 -%}
-        {%- set header = header_line(quoted, source_name, sniffed.characters[0], options) -%}
+        {%- set candidates = [delimiter] if delimiter is not none
+            else [sniffed.characters[0], ',', ';', '\t', '|'] -%}
+        {%- set header = header_line(quoted, source_name, candidates, options) -%}
         {%- if header.named > named -%}
             {{ return(csv_dialect(quoted, options ~ ", skip = " ~ header.skip ~ ", delim = '"
                 ~ dbt.escape_single_quotes(header.delimiter) ~ "'")) }}
@@ -142,18 +147,18 @@
 {% endmacro %}
 
 {#- Among the first 30 lines of file, the one that names the most contract columns of
-    source_name when split by the sniffed delimiter or a usual one: {skip: the lines above
-    it, delimiter, named: how many}. The lines are read as text, which no damage stops. -#}
-{% macro header_line(file, source_name, sniffed_delimiter, options) %}
+    source_name when split by one of the delimiters, the sniffed one first: {skip: the lines
+    above it, delimiter, named: how many}. The lines are read as text, which no damage stops. -#}
+{% macro header_line(file, source_name, delimiters, options) %}
     {%- set lines = run_query(
         "select line from read_csv(" ~ file ~ ", header = false, auto_detect = false,"
         ~ " columns = {'line': 'VARCHAR'}, delim = chr(31), quote = '', escape = '',"
         ~ " parallel = false, " ~ options | replace("header = true, ", "") ~ ") limit 30"
     ).columns[0].values() -%}
-    {%- set best = namespace(skip=0, delimiter=sniffed_delimiter, named=0) -%}
+    {%- set best = namespace(skip=0, delimiter=delimiters[0], named=0) -%}
     {%- for line in lines -%}
         {%- set skip = loop.index0 -%}
-        {%- for delimiter in [sniffed_delimiter, ',', ';', '\t', '|'] -%}
+        {%- for delimiter in delimiters -%}
             {%- set named = contract_column_count(source_name, (line or '').split(delimiter)) -%}
             {%- if named > best.named -%}
                 {%- set best.skip, best.delimiter, best.named = skip, delimiter, named -%}

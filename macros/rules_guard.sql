@@ -82,6 +82,7 @@
     {%- set rules = {} -%}
     {%- for name in [
         'retail_recs__csv_encoding',
+        'retail_recs__csv_delimiter',
         'retail_recs__column_names',
         'retail_recs__date_order',
         'retail_recs__decimal_separator',

@@ -344,6 +344,23 @@
             "Save the files as UTF-8 (e.g. iconv -f <their encoding> -t utf-8).")) }}
 {% endmacro %}
 
+{#- var retail_recs__csv_delimiter: none for auto (DuckDB's sniffer decides), else the field
+    separator of 1 to 4 characters ('tab' is a tab), which DuckDB's reader takes; anything
+    else stops the build naming the var. -#}
+{% macro csv_delimiter() %}
+    {%- set given = var('retail_recs__csv_delimiter') -%}
+    {%- if given == 'auto' -%}
+        {{ return(none) }}
+    {%- elif given == 'tab' -%}
+        {{ return('\t') }}
+    {%- elif given is string and 1 <= given | length <= 4 and '\n' not in given and '\r' not in given -%}
+        {{ return(given) }}
+    {%- endif -%}
+    {{ exceptions.raise_compiler_error(
+        "var retail_recs__csv_delimiter must be auto (DuckDB finds , ; tab and |), tab, or the"
+        ~ " field separator of 1 to 4 characters (MovieLens's ::), got '" ~ given ~ "'") }}
+{% endmacro %}
+
 {#- Spark: a Parquet file or folder by absolute path or URI. A view keeps the path as written,
     and a relative one would resolve against whichever working directory a later session has.
     Spark SQL cannot pass a CSV file's header and encoding options in a query, so a CSV

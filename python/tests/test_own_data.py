@@ -1270,7 +1270,8 @@ def test_files_without_a_header_line_read_by_position(tmp_path):
     header line. Read as usual, the first record became the header and no column was known:
     the build stops saying so and how to name the columns by position. Named so (1 for the
     first), every line is a record, the first included: the staged events and quarantine
-    equal those of the same file with its header."""
+    equal those of the same file with its header, and so do those of a copy whose fields are
+    separated by '::' (MovieLens's), named in var retail_recs__csv_delimiter."""
     plain = tiny_shop(tmp_path / "plain")
     headerless = tiny_shop(tmp_path / "headerless")
     with (plain / "events.csv").open(newline="") as handle:
@@ -1299,8 +1300,24 @@ def test_files_without_a_header_line_read_by_position(tmp_path):
     assert_no_stack_trace(completed)
 
     data_vars.write_text(json.dumps({"retail_recs__column_names": {"events": positions}}))
+    # MovieLens writes its fields between '::', which DuckDB's sniffer does not find: in every
+    # file, as the var is the shop's.
+    double_colons = tiny_shop(tmp_path / "double_colons")
+    for path in double_colons.glob("*.csv"):
+        with path.open(newline="") as handle:
+            lines = list(csv.reader(handle))
+        kept = lines[1:] if path.name == "events.csv" else lines
+        path.write_text("".join("::".join(line) + "\n" for line in kept))
+    (double_colons / "dbt_vars.json").write_text(
+        json.dumps(
+            {
+                "retail_recs__column_names": {"events": positions},
+                "retail_recs__csv_delimiter": "::",
+            }
+        )
+    )
     staged = {}
-    for folder in (plain, headerless):
+    for folder in (plain, headerless, double_colons):
         db_path = folder / "w.duckdb"
         completed = build_models(folder, db_path, "+stg_events", "+stg_events_quarantine")
         assert_no_stack_trace(completed)
@@ -1310,6 +1327,7 @@ def test_files_without_a_header_line_read_by_position(tmp_path):
             for table in ("stg_events", "stg_events_quarantine")
         ]
     assert staged[headerless] == staged[plain]
+    assert staged[double_colons] == staged[plain]
     assert len(staged[plain][0]) == len(rows)
 
 

@@ -47,6 +47,7 @@ def compile_model(model: str, variables: dict, tmp_path: Path) -> tuple[int, str
         ("retail_recs__eval_test_days", "eval_window"),
         ("retail_recs__eval_test_days_candidates", "eval_window"),
         ("retail_recs__csv_encoding", "base_events"),
+        ("retail_recs__csv_delimiter", "base_events"),
         ("retail_recs__date_order", "stg_events_checked"),
         ("retail_recs__decimal_separator", "stg_items_checked"),
         ("retail_recs__column_names", "stg_events_checked"),
@@ -54,7 +55,7 @@ def compile_model(model: str, variables: dict, tmp_path: Path) -> tuple[int, str
 )
 def test_a_crafted_value_is_refused_naming_the_var(var, model, tmp_path):
     variables = {var: "2024-01-01" + UNION}
-    if var == "retail_recs__csv_encoding":
+    if var in ("retail_recs__csv_encoding", "retail_recs__csv_delimiter"):
         variables["retail_recs__events_location"] = str(tmp_path / "events.csv")
     code, output, _ = compile_model(model, variables, tmp_path)
     assert code != 0
