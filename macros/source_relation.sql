@@ -345,7 +345,7 @@
 {% endmacro %}
 
 {#- var retail_recs__csv_delimiter: none for auto (DuckDB's sniffer decides), else the field
-    separator of 1 to 4 characters ('tab' is a tab), which DuckDB's reader takes; anything
+    separator of 1 to 4 bytes in UTF-8 ('tab' is a tab), as DuckDB's reader takes it; anything
     else stops the build naming the var. -#}
 {% macro csv_delimiter() %}
     {%- set given = var('retail_recs__csv_delimiter') -%}
@@ -353,12 +353,13 @@
         {{ return(none) }}
     {%- elif given == 'tab' -%}
         {{ return('\t') }}
-    {%- elif given is string and 1 <= given | length <= 4 and '\n' not in given and '\r' not in given -%}
+    {%- elif given is string and 1 <= given.encode('utf-8') | length <= 4
+        and '\n' not in given and '\r' not in given -%}
         {{ return(given) }}
     {%- endif -%}
     {{ exceptions.raise_compiler_error(
         "var retail_recs__csv_delimiter must be auto (DuckDB finds , ; tab and |), tab, or the"
-        ~ " field separator of 1 to 4 characters (MovieLens's ::), got '" ~ given ~ "'") }}
+        ~ " field separator of 1 to 4 bytes (MovieLens's ::), got '" ~ given ~ "'") }}
 {% endmacro %}
 
 {#- Spark: a Parquet file or folder by absolute path or URI. A view keeps the path as written,
